@@ -1,0 +1,13 @@
+"""``python -m benchmarks``: run every benchmark and print the results side by side."""
+
+from __future__ import annotations
+
+from benchmarks import text
+
+
+def main() -> None:
+    text.main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""complaint_nlp: triage of Indonesian citizen complaints.
+
+Reads a complaint, labels it with a category and an urgency, and routes it to the government unit
+that must act. The text pipeline is available on its own::
+
+    >>> import complaint_nlp
+    >>> complaint_nlp.normalize("Lampu PJU mati totalll sejak 3hari!!")
+    'lampu pju mati total sejak 3 hari'
+    >>> complaint_nlp.mask_pii("hubungi 0812 3456 7890")
+    'hubungi [TELEPON]'
+"""
+
+from __future__ import annotations
+
+from complaint_nlp.exceptions import (
+    ComplaintNLPError,
+    DataFileError,
+    InvalidInputError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+)
+from complaint_nlp.normalize import normalize
+from complaint_nlp.pii import mask_pii
+from complaint_nlp.preprocess import TextPreprocessor
+from complaint_nlp.slang import expand_slang
+from complaint_nlp.stem import Stemmer, stem_word
+from complaint_nlp.stopwords import remove_stopwords
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ComplaintNLPError",
+    "DataFileError",
+    "InvalidInputError",
+    "ModelIntegrityError",
+    "ModelNotFoundError",
+    "Stemmer",
+    "TextPreprocessor",
+    "__version__",
+    "expand_slang",
+    "mask_pii",
+    "normalize",
+    "remove_stopwords",
+    "stem_word",
+]

@@ -1,0 +1,65 @@
+"""Reading the package's data files (word lists, mappings), or a user's replacement by path."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+from complaint_nlp.exceptions import DataFileError
+
+PathLike = str | Path
+
+
+def data_file(name: str) -> Path:
+    """Path of a data file shipped in ``complaint_nlp/data``."""
+    return Path(str(resources.files("complaint_nlp") / "data" / name))
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(f"data file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path} is not UTF-8 text: {exc}") from None
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            out.append((number, line))
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def read_word_set(path: Path) -> frozenset[str]:
+    """One word per line; blank lines and ``#`` comments are ignored."""
+    return frozenset(line.casefold() for _, line in _lines(path))
+
+
+@functools.lru_cache(maxsize=32)
+def read_mapping(path: Path) -> Mapping[str, str]:
+    """Two tab-separated columns ``key<TAB>value`` per line; duplicate keys are an error."""
+    mapping: dict[str, str] = {}
+    for number, line in _lines(path):
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            raise DataFileError(f"{path}:{number}: expected 'key<TAB>value', got {line!r}")
+        key, value = parts[0].strip().casefold(), " ".join(parts[1].split()).casefold()
+        if key in mapping:
+            raise DataFileError(f"{path}:{number}: duplicate key {key!r}")
+        mapping[key] = value
+    return mapping
+
+
+def resolve(path: PathLike | None, default_name: str) -> Path:
+    """The user's path if given, else the shipped default file."""
+    return Path(path) if path is not None else data_file(default_name)
+
+
+@functools.lru_cache(maxsize=1)
+def root_words() -> frozenset[str]:
+    """Sastrawi's dictionary of Indonesian root words (kata dasar), as a set."""
+    base = resources.files("Sastrawi") / "Stemmer" / "data" / "kata-dasar.txt"
+    return read_word_set(Path(str(base)))

@@ -1,0 +1,28 @@
+"""Checks applied at the public edge of the library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from complaint_nlp.exceptions import InvalidInputError
+
+
+def ensure_text(value: object, name: str = "text") -> str:
+    """Return ``value`` if it is a ``str``; otherwise raise :class:`InvalidInputError`."""
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{name} must be a str, got {type(value).__name__}; convert it to text first"
+        )
+    return value
+
+
+def ensure_texts(values: object, name: str = "texts") -> list[str]:
+    """Return ``values`` as a list of ``str``, naming the first item that is not text."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidInputError(
+            f"{name} must be an iterable of str (e.g. a list), got {type(values).__name__}"
+        )
+    texts = list(values)
+    for i, item in enumerate(texts):
+        ensure_text(item, f"{name}[{i}]")
+    return texts

@@ -1,0 +1,87 @@
+"""Normalisation: the first text step, making informal complaint text uniform.
+
+Unicode NFKC and case folding; URLs, e-mail addresses, mentions and hashtags become placeholder
+tokens; numbers stay as tokens; runs of a repeated letter collapse (``parahhhh`` -> ``parah``);
+punctuation and white space are cleaned. The function is idempotent and never raises on a string.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from complaint_nlp._resources import root_words
+from complaint_nlp._validation import ensure_text
+
+__all__ = ["PLACEHOLDERS", "normalize"]
+
+#: Placeholder tokens, by what they replace. They are words (``\w+``), so later steps keep them.
+PLACEHOLDERS = {
+    "url": "__url__",
+    "email": "__email__",
+    "mention": "__mention__",
+    "hashtag": "__hashtag__",
+    "nik": "__nik__",
+    "phone": "__telepon__",
+}
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|org|net|go\.id)/\S*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MENTION = re.compile(r"(?<![\w@])@(\w+)")
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+# Placeholders written by mask_pii(), kept as tokens rather than losing their brackets.
+_PII_MARK = re.compile(r"\[(NIK|TELEPON|EMAIL)\]", re.IGNORECASE)
+_PII_TOKEN = {"nik": PLACEHOLDERS["nik"], "telepon": PLACEHOLDERS["phone"], "email": "__email__"}
+# Thousands separators inside a number ("1.500.000") are dropped so that the amount stays one token.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d]|[.,]\d)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+_TOKEN = re.compile(r"\w+(?:-\w+)*")
+# Exports often carry escaped line breaks ("...rusak.\\nSaya...") as two characters.
+_ESCAPED_BREAK = re.compile(r"\\[nrt]")
+# Informal reduplication: "anak2" is "anak-anak" (the stemmer then reduces it to "anak").
+_REDUPLICATION = re.compile(r"\b([^\W\d_]{3,})2\b")
+
+
+def _collapse_repeats(match: re.Match[str]) -> str:
+    return match.group(1)
+
+
+def _collapse_word(word: str) -> str:
+    """``parahhhh`` -> ``parah``; ``maaaaf`` -> ``maaf`` when only the doubled form is a word."""
+    single = _REPEATS.sub(_collapse_repeats, word)
+    double = _REPEATS.sub(lambda m: m.group(1) * 2, word)
+    words = root_words()
+    if single not in words and double in words:
+        return double
+    return single
+
+
+def _fold(text: str) -> str:
+    # NFKC again after casefold: folding can produce sequences that NFKC would still change.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` normalised; empty or blank text gives ``""``.
+
+    >>> normalize("Jalan RUSAKKK parahhhh!!! lihat https://contoh.id/foto @dinaspu #jalanrusak")
+    'jalan rusak parah lihat __url__ __mention__ __hashtag__ jalanrusak'
+    >>> normalize("Sudah 3x lapor, RT05/RW02, biaya Rp1.500.000, anak2 sakit")
+    'sudah 3 x lapor rt 05 rw 02 biaya rp 1500000 anak-anak sakit'
+    """
+    ensure_text(text)
+    if not text or text.isspace():
+        return ""
+    text = _ESCAPED_BREAK.sub(" ", text)
+    text = _PII_MARK.sub(lambda m: f" {_PII_TOKEN[m.group(1).lower()]} ", text)
+    text = _fold(text)
+    text = _URL.sub(f" {PLACEHOLDERS['url']} ", text)
+    text = _EMAIL.sub(f" {PLACEHOLDERS['email']} ", text)
+    text = _MENTION.sub(f" {PLACEHOLDERS['mention']} ", text)
+    text = _HASHTAG.sub(rf" {PLACEHOLDERS['hashtag']} \1 ", text)
+    text = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group(0)), text)
+    text = _REDUPLICATION.sub(r"\1-\1", text)
+    text = _LETTER_DIGIT.sub(" ", text)
+    tokens = _TOKEN.findall(text)
+    return " ".join(_collapse_word(t) if _REPEATS.search(t) else t for t in tokens)

@@ -1,0 +1,56 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaint_nlp import InvalidInputError, normalize
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Jalan RUSAK parah", "jalan rusak parah"),
+        ("parahhhh bangettt", "parah banget"),
+        ("Maaaaf mengganggu", "maaf mengganggu"),
+        ("sudah   3x\tlapor\n\nbelum ada tindakan!!!", "sudah 3 x lapor belum ada tindakan"),
+        ("Lihat foto di https://contoh.id/a?b=1 ya", "lihat foto di __url__ ya"),
+        ("cek www.contoh.go.id/layanan", "cek __url__"),
+        ("kirim ke warga.kota@contoh.id", "kirim ke __email__"),
+        ("@dishub_kota tolong", "__mention__ tolong"),
+        ("#jalanrusak di depan sekolah", "__hashtag__ jalanrusak di depan sekolah"),
+        ("RT05/RW02 No.17", "rt 05 rw 02 no 17"),
+        ("tanggal 12/03/2024 jam 19.30", "tanggal 12 03 2024 jam 19 30"),
+        ("biaya Rp1.500.000", "biaya rp 1500000"),
+        ("anak2 sekolah", "anak-anak sekolah"),
+        ("gorong-gorong mampet", "gorong-gorong mampet"),
+        ("ＰＤＡＭ ｍａｔｉ", "pdam mati"),  # full-width letters (NFKC)
+        ("rusak.\\nSaya sudah lapor", "rusak saya sudah lapor"),  # escaped line break in exports
+        ("hubungi [TELEPON] atau [NIK]", "hubungi __telepon__ atau __nik__"),
+        ("", ""),
+        ("   \n\t ", ""),
+        ("!!!???", ""),
+    ],
+)
+def test_normalize_table(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("bad", [None, 42, 3.5, b"jalan rusak", ["jalan"]])
+def test_non_string_is_rejected_naming_the_type(bad: object) -> None:
+    with pytest.raises(InvalidInputError, match=type(bad).__name__):
+        normalize(bad)  # type: ignore[arg-type]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_normalize_is_idempotent_and_never_raises(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aeiouktgnr2- .,!@#/:0189"), max_size=60))
+def test_idempotent_on_complaint_like_alphabet(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert once == once.strip()
+    assert "  " not in once

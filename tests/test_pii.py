@@ -1,0 +1,87 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaint_nlp import InvalidInputError, mask_pii
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "3604011203850001",
+        "3604 0112 0385 0001",
+        "3604.0112.0385.0001",
+        "36-04-01-120385-0001",
+        "360401 120385 0001",
+    ],
+)
+def test_nik_formats(nik: str) -> None:
+    assert mask_pii(f"NIK saya {nik} tidak terdaftar") == "NIK saya [NIK] tidak terdaftar"
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "081234567890",
+        "0812-3456-7890",
+        "0812 3456 7890",
+        "0812.3456.7890",
+        "+6281234567890",
+        "+62 812 3456 7890",
+        "+62-812-3456-789",
+        "6281234567890",
+        "62 812 3456 7890",
+        "(0812) 3456 7890",
+        "08571234567",
+        "0878-123-4567",
+    ],
+)
+def test_phone_formats(phone: str) -> None:
+    assert mask_pii(f"hubungi {phone} ya") == "hubungi [TELEPON] ya"
+
+
+@pytest.mark.parametrize(
+    "email", ["warga.serang@contoh.id", "a_b+keluhan@mail.contoh.co.id", "X1@Y.COM"]
+)
+def test_email_formats(email: str) -> None:
+    assert mask_pii(f"email {email}.") == "email [EMAIL]."
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "RT 05 RW 02",
+        "RT.003/RW.011",
+        "rumah no 17 blok C2",
+        "sejak tahun 2023",
+        "tanggal 12-03-2024",
+        "jam 08.30",
+        "biaya Rp 1.500.000",
+        "Rp 62.850.000",
+        "denda 850000 rupiah",
+        "kode pos 42111",
+        "nomor antrean 0812",
+        "sudah 62 hari",
+        "NPWP 12.345.678.9-012.000",
+        "lubang 80 cm sedalam 1,5 m",
+    ],
+)
+def test_ordinary_numbers_are_not_masked(ordinary: str) -> None:
+    assert mask_pii(ordinary) == ordinary
+
+
+def test_several_items_in_one_text() -> None:
+    text = "Saya Budi NIK 3604011203850001 HP 081234567890 email budi@contoh.id RT 01/RW 02"
+    assert mask_pii(text) == "Saya Budi NIK [NIK] HP [TELEPON] email [EMAIL] RT 01/RW 02"
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidInputError):
+        mask_pii(None)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_masking_never_raises_and_is_stable(text: str) -> None:
+    once = mask_pii(text)
+    assert mask_pii(once) == once

@@ -1,0 +1,100 @@
+import pickle
+import random
+from pathlib import Path
+
+import pytest
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+from complaint_nlp import InvalidInputError, Stemmer, stem_word
+from complaint_nlp._resources import read_mapping
+from complaint_nlp.stem import stem_text
+
+GOLDEN = read_mapping(Path(__file__).parent / "data" / "sastrawi_stock_stems.tsv")
+
+
+@pytest.fixture(scope="module")
+def stock() -> object:
+    return StemmerFactory().create_stemmer()
+
+
+def test_output_identical_to_stock_sastrawi_outside_the_exception_file() -> None:
+    ours = Stemmer(cache_size=0)
+    checked = {w: stem for w, stem in GOLDEN.items() if w not in ours.exceptions}
+    assert len(checked) > 2500
+    assert {w: s for w, s in checked.items() if ours.stem_word(w) != s} == {}
+
+
+def test_golden_file_is_still_stock_output(stock: object) -> None:
+    sample = random.Random(7).sample(sorted(GOLDEN), 40)
+    assert {w: stock.stem(w) for w in sample} == {w: GOLDEN[w] for w in sample}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("word", "wrong", "right"),
+    [
+        ("relawan", "rawan", "relawan"),
+        ("menangis", "menang", "tangis"),
+        ("bekasi", "bekas", "bekasi"),
+        ("pengering", "ering", "kering"),
+        ("pemadaman", "madam", "padam"),
+        ("kependudukan", "duduk", "penduduk"),
+    ],
+)
+def test_exception_file_fixes_known_wrong_stems(
+    stock: object, word: str, wrong: str, right: str
+) -> None:
+    assert stock.stem(word) == wrong  # type: ignore[attr-defined]
+    assert stem_word(word) == right
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("perbaikan", "baik"),
+        ("diperbaiki", "baik"),
+        ("kebanjiran", "banjir"),
+        ("berlubang", "lubang"),
+        ("pengaduan", "adu"),
+        ("tidak", "tidak"),
+        ("anak-anak", "anak"),
+        ("gorong-gorong", "gorong-gorong"),
+        ("2024", "2024"),
+        ("__url__", "__url__"),
+        ("", ""),
+    ],
+)
+def test_stem_word_table(word: str, stem: str) -> None:
+    assert stem_word(word) == stem
+
+
+def test_stem_text() -> None:
+    assert stem_text("jalan berlubang belum diperbaiki") == "jalan lubang belum baik"
+
+
+def test_custom_exceptions_by_path(tmp_path: Path) -> None:
+    path = tmp_path / "exc.tsv"
+    path.write_text("perbaikan\tperbaikan\n", encoding="utf-8")
+    assert Stemmer(path).stem_word("perbaikan") == "perbaikan"
+
+
+def test_cache_is_bounded_and_does_not_change_output() -> None:
+    cached, uncached = Stemmer(cache_size=8), Stemmer(cache_size=0)
+    words = sorted(GOLDEN)[:300]
+    assert [cached.stem_word(w) for w in words] == [uncached.stem_word(w) for w in words]
+    info = cached._stem.cache_info()  # type: ignore[attr-defined]
+    assert info.currsize <= 8
+
+
+def test_pickles_by_parameters() -> None:
+    stemmer = Stemmer(cache_size=10)
+    stemmer.stem_word("perbaikan")
+    data = pickle.dumps(stemmer)
+    assert len(data) < 500
+    assert pickle.loads(data).stem_word("perbaikan") == "baik"
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidInputError, match="int"):
+        stem_word(5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cache_size"):
+        Stemmer(cache_size=-1)
