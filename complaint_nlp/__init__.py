@@ -12,6 +12,7 @@ that must act. The text pipeline is available on its own::
 
 from __future__ import annotations
 
+from complaint_nlp.classifier import Classification, ComplaintClassifier
 from complaint_nlp.exceptions import (
     ComplaintNLPError,
     DataFileError,
@@ -20,6 +21,7 @@ from complaint_nlp.exceptions import (
     ModelNotFoundError,
 )
 from complaint_nlp.normalize import normalize
+from complaint_nlp.persistence import load
 from complaint_nlp.pii import mask_pii
 from complaint_nlp.preprocess import TextPreprocessor
 from complaint_nlp.slang import expand_slang
@@ -29,6 +31,8 @@ from complaint_nlp.stopwords import remove_stopwords
 __version__ = "0.1.0"
 
 __all__ = [
+    "Classification",
+    "ComplaintClassifier",
     "ComplaintNLPError",
     "DataFileError",
     "InvalidInputError",
@@ -38,6 +42,7 @@ __all__ = [
     "TextPreprocessor",
     "__version__",
     "expand_slang",
+    "load",
     "mask_pii",
     "normalize",
     "remove_stopwords",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -12,19 +13,37 @@ from complaint_nlp._resources import PathLike
 from complaint_nlp._validation import ensure_text, ensure_texts
 from complaint_nlp.normalize import normalize
 from complaint_nlp.pii import mask_pii
-from complaint_nlp.slang import expand_slang, load_slang
+from complaint_nlp.slang import load_slang
 from complaint_nlp.stem import Stemmer
-from complaint_nlp.stopwords import load_stopwords, remove_stopwords
+from complaint_nlp.stopwords import load_stopwords
 
-__all__ = ["TextPreprocessor"]
+__all__ = ["Analysis", "TextPreprocessor"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One text after preprocessing.
+
+    ``clean`` is the normalised, slang-expanded text (before stop words and stemming);
+    ``pairs`` holds, for each token the models see, the writer's word it came from.
+    """
+
+    clean: str
+    pairs: list[tuple[str, str]]
+
+    @property
+    def text(self) -> str:
+        """The preprocessed text: the tokens, space-separated."""
+        return " ".join(token for _, token in self.pairs)
 
 
 class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Turns raw complaint texts into cleaned, stemmed token strings.
 
-    Steps, each a pure ``str -> str`` function: :func:`~complaint_nlp.mask_pii`,
-    :func:`~complaint_nlp.normalize`, :func:`~complaint_nlp.slang.expand_slang`,
-    :func:`~complaint_nlp.stopwords.remove_stopwords`, :meth:`Stemmer.stem_text`.
+    Steps: :func:`~complaint_nlp.mask_pii`, :func:`~complaint_nlp.normalize`, then per token
+    :func:`~complaint_nlp.expand_slang`, :func:`~complaint_nlp.remove_stopwords` and
+    :meth:`Stemmer.stem_word`; the output equals composing those pure functions on the whole
+    text, but one pass also records which of the writer's words each token came from.
     Word lists default to the shipped files; pass a path to use your own.
 
     >>> TextPreprocessor().fit_transform(["Jln di dpn rmh sdh rusak parahhh, gak diperbaiki2"])
@@ -59,17 +78,24 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         self.stemmer_ = Stemmer(self.stem_exceptions_path) if self.stem else None
         return self
 
+    def analyze(self, text: str) -> Analysis:
+        """Preprocess one text, keeping which of the writer's words each token came from."""
+        check_is_fitted(self, "slang_table_")
+        words = normalize(mask_pii(ensure_text(text))).split()
+        slang, stopwords, stemmer = self.slang_table_, self.stopwords_, self.stemmer_
+        clean: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        for word in words:
+            expanded = slang.get(word, word)
+            for part in expanded.split() if expanded is not word else (word,):
+                clean.append(part)
+                if part not in stopwords:
+                    pairs.append((word, stemmer.stem_word(part) if stemmer else part))
+        return Analysis(clean=" ".join(clean), pairs=pairs)
+
     def transform_one(self, text: str) -> str:
         """Preprocess a single text."""
-        check_is_fitted(self, "slang_table_")
-        out = normalize(mask_pii(ensure_text(text)))
-        if self.slang:
-            out = expand_slang(out, self.slang_table_)
-        if self.stopwords:
-            out = remove_stopwords(out, self.stopwords_)
-        if self.stemmer_ is not None:
-            out = self.stemmer_.stem_text(out)
-        return out
+        return self.analyze(text).text
 
     def transform(self, X: Iterable[str]) -> list[str]:
         """Preprocess every text of ``X``."""

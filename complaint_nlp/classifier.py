@@ -1,0 +1,147 @@
+"""The complaint classifier: category, urgency and unit heads over one text pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.heads import HEADS, head_inputs, term_weights, top_classes
+from complaint_nlp.lexicon import SafetyLexicon
+from complaint_nlp.preprocess import Analysis, TextPreprocessor
+
+__all__ = ["Classification", "ComplaintClassifier", "Thresholds"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, chosen on validation data (see :mod:`complaint_nlp.training`).
+
+    ``high``: the probability of ``high`` urgency above which a complaint is ``high``;
+    ``high_with_signal``: the lower bar used when a safety signal matched;
+    ``review``: per head, the confidence below which a complaint needs a human look.
+    """
+
+    high: float = 0.5
+    high_with_signal: float = 0.5
+    review: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(HEADS, 0.0))
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What the classifier says about one complaint."""
+
+    category: str
+    category_confidence: float
+    urgency: str
+    urgency_confidence: float
+    units: list[tuple[str, float]]
+    needs_review: bool
+    explanation: dict[str, list[str]]
+    safety_signals: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict."""
+        out = asdict(self)
+        out["units"] = [{"code": code, "score": score} for code, score in self.units]
+        return out
+
+
+class ComplaintClassifier:
+    """Fitted heads (category, urgency, unit) with the preprocessing and decision rules.
+
+    Build one with :func:`complaint_nlp.training.train_classifier` or load the shipped one with
+    :func:`complaint_nlp.load`.
+    """
+
+    def __init__(
+        self,
+        heads: Mapping[str, Any],
+        *,
+        features: Any,
+        preprocessor: TextPreprocessor,
+        lexicon: SafetyLexicon,
+        thresholds: Thresholds,
+        backend: str,
+        explain_terms: int = 5,
+    ) -> None:
+        missing = set(HEADS) - set(heads)
+        if missing:
+            raise ValueError(f"missing head(s): {sorted(missing)}")
+        self.heads = dict(heads)
+        self.features = features
+        self.preprocessor = preprocessor
+        self.lexicon = lexicon
+        self.thresholds = thresholds
+        self.backend = backend
+        self.explain_terms = explain_terms
+        self.metadata: dict[str, Any] = {}
+
+    @property
+    def labels(self) -> dict[str, list[str]]:
+        """The classes each head can predict."""
+        return {name: [str(c) for c in head.classes_] for name, head in self.heads.items()}
+
+    def classify(self, text: str) -> Classification:
+        """Classify one complaint text."""
+        return self.classify_batch([ensure_text(text)])[0]
+
+    def classify_batch(self, texts: Iterable[str]) -> list[Classification]:
+        """Classify many complaint texts at once (the heads run vectorised)."""
+        items = ensure_texts(texts)
+        if not items:
+            return []
+        analyses = [self.preprocessor.analyze(t) for t in items]
+        signals = [self.lexicon.search(a.clean) for a in analyses]
+        inputs = head_inputs(self.features, analyses, signals)
+        proba = {name: head.predict_proba(inputs[name]) for name, head in self.heads.items()}
+        return [self._decide(i, analyses[i], signals[i], proba) for i in range(len(items))]
+
+    def _decide(
+        self, i: int, analysis: Analysis, signals: list[str], proba: Mapping[str, np.ndarray]
+    ) -> Classification:
+        labels = self.labels
+        cat_p, urg_p, unit_p = proba["category"][i], proba["urgency"][i], proba["unit"][i]
+        category = labels["category"][int(cat_p.argmax())]
+        urgency = self._urgency(urg_p, labels["urgency"], bool(signals))
+        confidence = {
+            "category": float(cat_p.max()),
+            "urgency": float(urg_p[labels["urgency"].index(urgency)]),
+            "unit": float(unit_p.max()),
+        }
+        review = self.thresholds.review
+        return Classification(
+            category=category,
+            category_confidence=round(confidence["category"], 4),
+            urgency=urgency,
+            urgency_confidence=round(confidence["urgency"], 4),
+            units=top_classes(unit_p, labels["unit"], 3),
+            needs_review=any(confidence[h] < review.get(h, 0.0) for h in HEADS),
+            explanation={
+                "category": self._explain("category", analysis, signals, category),
+                "urgency": self._explain("urgency", analysis, signals, urgency),
+            },
+            safety_signals=signals,
+        )
+
+    def _urgency(self, proba: np.ndarray, classes: Sequence[str], signal: bool) -> str:
+        p_high = float(proba[classes.index("high")])
+        bar = self.thresholds.high_with_signal if signal else self.thresholds.high
+        if p_high >= bar:
+            return "high"
+        rest = [(p, c) for p, c in zip(proba, classes, strict=True) if c != "high"]
+        return max(rest)[1]
+
+    def _explain(self, head: str, analysis: Analysis, signals: list[str], label: str) -> list[str]:
+        weights = term_weights(self.features, self.heads[head], analysis, bool(signals), label)
+        surface: dict[str, str] = {}
+        for word, token in analysis.pairs:
+            surface.setdefault(token, word)
+        ranked = sorted(
+            ((w, t) for t, w in weights.items() if w > 0 and t in surface), reverse=True
+        )
+        words = dict.fromkeys(surface[t] for _, t in ranked)
+        return list(words)[: self.explain_terms]

@@ -1,0 +1,236 @@
+"""Building the training table from raw complaints, our annotations and the label mappings.
+
+The build masks personal data, removes exact and normalised duplicates *before* splitting, labels
+each complaint (annotations override the topic mapping; feedback overrides both) and splits by
+time: the last ``test_months`` calendar months are the test set, the ``validation_months`` before
+them the validation set, everything older the training set.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from complaint_nlp.exceptions import DataFileError
+from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
+from complaint_nlp.normalize import normalize
+from complaint_nlp.pii import mask_pii
+
+__all__ = [
+    "COLUMNS",
+    "DatasetStats",
+    "Record",
+    "build_dataset",
+    "file_sha256",
+    "read_dataset",
+    "write_dataset",
+]
+
+#: Columns of the processed table, in order.
+COLUMNS = ("id", "date", "text", "category", "urgency", "unit", "label_source", "split")
+SPLITS = ("train", "validation", "test")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One de-duplicated, PII-masked complaint with its labels ("" where unknown)."""
+
+    id: str
+    date: date
+    text: str
+    category: str
+    urgency: str
+    unit: str
+    label_source: str
+    split: str = ""
+
+
+@dataclass
+class DatasetStats:
+    """What the build did, for the datasheet and the progress output."""
+
+    read: int = 0
+    empty: int = 0
+    duplicates: int = 0
+    kept: int = 0
+    annotated: int = 0
+    feedback: int = 0
+    split_dates: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_csv(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            reader = csv.DictReader(f)
+            missing = set(required) - set(reader.fieldnames or ())
+            if missing:
+                raise DataFileError(f"{path}: missing column(s) {sorted(missing)}")
+            return list(reader)
+    except FileNotFoundError:
+        raise DataFileError(f"data file not found: {path}") from None
+
+
+def _read_mapping(path: Path, key: str, value: str, allowed: Iterable[str]) -> dict[str, str]:
+    allowed = set(allowed)
+    mapping = {}
+    for line, row in enumerate(_read_csv(path, (key, value)), start=2):
+        if row[value] not in allowed:
+            raise DataFileError(f"{path}:{line}: unknown {value} {row[value]!r}")
+        mapping[row[key]] = row[value]
+    return mapping
+
+
+def _parse_date(raw: str, where: str) -> date:
+    try:
+        return datetime.fromisoformat(raw.strip()).date()
+    except ValueError:
+        raise DataFileError(f"{where}: cannot read date {raw!r}") from None
+
+
+def _month_start(day: date, months_back: int) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _split_of(day: date, validation_start: date, test_start: date) -> str:
+    if day >= test_start:
+        return "test"
+    return "validation" if day >= validation_start else "train"
+
+
+def read_feedback(path: Path) -> dict[str, dict[str, str]]:
+    """Corrections exported by the service: ``complaint_id,text,category,urgency,unit``."""
+    rows = _read_csv(path, ("complaint_id", "text", "category", "urgency", "unit"))
+    for line, row in enumerate(rows, start=2):
+        for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES), ("unit", UNITS)):
+            if row[column] and row[column] not in allowed:
+                raise DataFileError(f"{path}:{line}: unknown {column} {row[column]!r}")
+    return {row["complaint_id"]: row for row in rows}
+
+
+def build_dataset(
+    complaints: Path,
+    annotations: Path,
+    topic_map: Path,
+    agency_map: Path,
+    *,
+    feedback: Path | None = None,
+    test_months: int = 2,
+    validation_months: int = 2,
+) -> tuple[list[Record], DatasetStats]:
+    """Build the processed table; see the module docstring for the rules."""
+    topics = _read_mapping(topic_map, "topik", "category", CATEGORIES)
+    agencies = _read_mapping(agency_map, "instansi", "unit", UNITS)
+    labels = {row["id"]: row for row in _read_csv(annotations, ("id", "category", "urgency"))}
+    corrections = read_feedback(feedback) if feedback else {}
+    raw = _read_csv(complaints, ("id", "tanggal_keluhan", "keluhan", "topik", "instansi"))
+
+    stats = DatasetStats(read=len(raw))
+    by_key: dict[str, Record] = {}
+    for line, row in enumerate(raw, start=2):
+        text = mask_pii(row["keluhan"]).strip()
+        key = normalize(text)
+        if not key:
+            stats.empty += 1
+            continue
+        annotation = labels.get(row["id"])
+        record = Record(
+            id=row["id"],
+            date=_parse_date(row["tanggal_keluhan"], f"{complaints}:{line}"),
+            text=text,
+            category=annotation["category"] if annotation else topics.get(row["topik"], ""),
+            urgency=annotation["urgency"] if annotation else "",
+            unit=agencies.get(row["instansi"], ""),
+            label_source="annotation" if annotation else ("topic_mapping" if row["topik"] else ""),
+        )
+        kept = by_key.get(key)
+        if kept is None:
+            by_key[key] = record
+            continue
+        stats.duplicates += 1
+        # Of a duplicate group keep the annotated copy, else the earliest.
+        if (record.label_source == "annotation") > (kept.label_source == "annotation") or (
+            record.label_source == kept.label_source and record.date < kept.date
+        ):
+            by_key[key] = record
+
+    records = sorted(by_key.values(), key=lambda r: (r.date, r.id))
+    for complaint_id, fix in corrections.items():
+        text = mask_pii(fix["text"]).strip()
+        old = next((r for r in records if r.id == complaint_id), None)
+        new = Record(
+            id=complaint_id,
+            date=old.date if old else records[-1].date,
+            text=text or (old.text if old else ""),
+            category=fix["category"] or (old.category if old else ""),
+            urgency=fix["urgency"] or (old.urgency if old else ""),
+            unit=fix["unit"] or (old.unit if old else ""),
+            label_source="feedback",
+        )
+        records = [r for r in records if r.id != complaint_id] + [new]
+        stats.feedback += 1
+
+    last = max(r.date for r in records)
+    test_start = _month_start(last, test_months - 1)
+    validation_start = _month_start(test_start, validation_months)
+    records = [
+        dataclasses.replace(r, split=_split_of(r.date, validation_start, test_start))
+        for r in records
+    ]
+    stats.kept = len(records)
+    stats.annotated = sum(r.label_source == "annotation" for r in records)
+    stats.split_dates = {
+        "train": f"{records[0].date} .. {validation_start}",
+        "validation": f"{validation_start} .. {test_start}",
+        "test": f"{test_start} .. {last}",
+    }
+    for column in ("category", "urgency", "unit", "label_source"):
+        for split in SPLITS:
+            counts = Counter(getattr(r, column) for r in records if r.split == split)
+            stats.counts[f"{column}/{split}"] = dict(sorted(counts.items()))
+    return records, stats
+
+
+def write_dataset(records: Iterable[Record], path: Path) -> None:
+    """Write the processed table as CSV (it holds masked text only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(COLUMNS)
+        for r in records:
+            writer.writerow([getattr(r, c) for c in COLUMNS])
+
+
+def read_dataset(path: Path) -> list[Record]:
+    """Read a table written by :func:`write_dataset`."""
+    return list(_iter_records(path))
+
+
+def _iter_records(path: Path) -> Iterator[Record]:
+    for line, row in enumerate(_read_csv(path, COLUMNS), start=2):
+        yield Record(
+            id=row["id"],
+            date=_parse_date(row["date"], f"{path}:{line}"),
+            text=row["text"],
+            category=row["category"],
+            urgency=row["urgency"],
+            unit=row["unit"],
+            label_source=row["label_source"],
+            split=row["split"],
+        )

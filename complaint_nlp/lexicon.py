@@ -1,0 +1,66 @@
+"""Safety signals: a data-file lexicon of dangers to life, health or safety (urgency ``high``).
+
+Each line of ``data/safety_signals.txt`` is a regular expression matched against normalised,
+slang-expanded text. The classifier uses a match only to *raise* urgency (it lowers the model's
+bar for ``high``); a match never lowers any label.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from complaint_nlp._resources import PathLike, resolve
+from complaint_nlp._validation import ensure_text
+from complaint_nlp.exceptions import DataFileError
+from complaint_nlp.normalize import normalize
+from complaint_nlp.slang import expand_slang
+
+__all__ = ["SafetyLexicon"]
+
+
+class SafetyLexicon:
+    """The safety signals at ``path`` (default: the shipped file).
+
+    >>> lexicon = SafetyLexicon()
+    >>> bool(lexicon.matches("Pohon besar TUMBANG menutup jalan"))
+    True
+    >>> lexicon.matches("Mohon info jadwal pemangkasan pohon")
+    []
+    """
+
+    def __init__(self, path: PathLike | None = None) -> None:
+        self.path = path
+
+    @functools.cached_property
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The compiled signals, in file order."""
+        file = resolve(self.path, "safety_signals.txt")
+        compiled = []
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise DataFileError(f"data file not found: {file}") from None
+        for number, raw in enumerate(lines, start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                compiled.append(re.compile(line))
+            except re.error as exc:
+                raise DataFileError(f"{file}:{number}: invalid pattern {line!r}: {exc}") from None
+        return tuple(compiled)
+
+    def matches(self, text: str) -> list[str]:
+        """The phrases of raw ``text`` that match a safety signal (empty when none does)."""
+        return self.search(expand_slang(normalize(ensure_text(text))))
+
+    def search(self, clean: str) -> list[str]:
+        """Like :meth:`matches`, for text that is already normalised and slang-expanded."""
+        return [m.group(0) for p in self.patterns if (m := p.search(clean))]
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)

@@ -1,0 +1,200 @@
+"""Writing evaluation reports (JSON, Markdown, PNG) and model cards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["markdown_report", "model_card", "write_report"]
+
+
+def _table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in body])
+
+
+def _f(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _per_class(metrics: dict[str, Any]) -> str:
+    rows = [["class", "precision", "recall", "F1", "support"]]
+    for label, m in metrics["per_class"].items():
+        rows.append(
+            [f"`{label}`", _f(m["precision"]), _f(m["recall"]), _f(m["f1"]), str(m["support"])]
+        )
+    return _table(rows)
+
+
+def _summary_row(name: str, r: dict[str, Any]) -> list[str]:
+    cat, urg, unit = r["category"], r["urgency"], r["unit"]
+    top3 = _f(unit["top3_accuracy"]) if "top3_accuracy" in unit else "-"
+    return [
+        name,
+        _f(cat["accuracy"]),
+        _f(cat["macro_f1"]),
+        _f(urg["accuracy"]),
+        _f(urg["macro_f1"]),
+        _f(urg["high_recall"]),
+        _f(unit["top1_accuracy"]),
+        top3,
+    ]
+
+
+def _coverage_table(r: dict[str, Any]) -> str:
+    rows = [["coverage", "category acc", "urgency acc"]]
+    for c, u in zip(
+        r["category"]["accuracy_vs_coverage"], r["urgency"]["accuracy_vs_coverage"], strict=True
+    ):
+        rows.append([f"{c['coverage']:.1f}", _f(c["accuracy"]), _f(u["accuracy"])])
+    return _table(rows)
+
+
+def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
+    """Side-by-side Markdown of model reports (name -> :func:`evaluate` output)."""
+    first = next(iter(reports.values()))
+    rows = [
+        [
+            "model",
+            "category acc",
+            "category macro-F1",
+            "urgency acc",
+            "urgency macro-F1",
+            "`high` recall",
+            "unit top-1",
+            "unit top-3",
+        ]
+    ]
+    rows += [_summary_row(f"**{name}**", r) for name, r in reports.items()]
+    rows += [
+        _summary_row(f"baseline: {n}", first["baselines"][n])
+        for n in ("tfidf_linearsvc", "majority")
+    ]
+    out = [
+        "# Evaluation on the gold test set",
+        "",
+        f"Gold test: {first['category']['n']} annotated complaints of the test months (never "
+        "seen in training or threshold choice). Baselines are fitted in the same run on the "
+        "same training rows.",
+        "",
+        _table(rows),
+    ]
+    for name, r in reports.items():
+        review = r["review"]
+        out += [
+            "",
+            f"## {name}",
+            "",
+            f"Needs review: {1 - review['coverage']:.1%} of complaints; category accuracy on "
+            f"the rest {review['category_accuracy_auto']}, on the flagged ones "
+            f"{review['category_accuracy_review']}.",
+            "",
+            "### Category",
+            "",
+            _per_class(r["category"]),
+            "",
+            "### Urgency",
+            "",
+            _per_class(r["urgency"]),
+            "",
+            "### Accuracy vs coverage (most confident first)",
+            "",
+            _coverage_table(r),
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _plots(name: str, report: dict[str, Any], directory: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(17, 5))
+    for ax, head in zip(axes[:2], ("category", "urgency"), strict=True):
+        matrix = report[head]["confusion_matrix"]
+        labels = report[head]["labels"]
+        ax.imshow(matrix, cmap="Blues")
+        ax.set_xticks(range(len(labels)), labels, rotation=35, ha="right")
+        ax.set_yticks(range(len(labels)), labels)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+        ax.set_title(f"{head} confusion matrix")
+        for i, row in enumerate(matrix):
+            for j, value in enumerate(row):
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=8)
+    ax = axes[2]
+    for head in ("category", "urgency"):
+        curve = report[head]["accuracy_vs_coverage"]
+        ax.plot(
+            [c["coverage"] for c in curve], [c["accuracy"] for c in curve], marker="o", label=head
+        )
+    ax.set_xlabel("coverage (most confident first)")
+    ax.set_ylabel("accuracy")
+    ax.set_title("accuracy vs coverage")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(directory / f"{name}.png", dpi=90)
+    plt.close(fig)
+
+
+def write_report(reports: dict[str, dict[str, Any]], directory: Path) -> list[Path]:
+    """Write ``report.json``, ``report.md`` and one PNG per model into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "report.json").write_text(json.dumps(reports, indent=2) + "\n")
+    (directory / "report.md").write_text(markdown_report(reports))
+    for name, report in reports.items():
+        _plots(name, report, directory)
+    return sorted(directory.iterdir())
+
+
+_INTENDED_USE = """## Intended use
+Triage of Indonesian citizen complaints to a city government: a category (LABELS.md), an urgency
+and the likely responsible units, with confidences, a `needs_review` flag and explanation terms.
+It assists complaint-desk staff and does not replace them: complaints flagged `needs_review` go to
+a person, and `high` urgency is tuned for recall (many false alarms by design).
+"""
+
+_LIMITS = """## Limits and known failure modes
+- Trained on one city's complaints (Surabaya): place names and local programmes (WargaKu, MBR,
+  Klampid) are learnt as words; another city's wording will score lower until its own
+  complaints are added.
+- `high` urgency is rare and its line to `medium` is thin (trees that *may* fall, potholes
+  *before* an accident); the model flags many `medium` complaints as `high` to keep recall high.
+- `human_resources`, `bureaucracy` and `information_technology` are often confused when a
+  complaint mentions several; the annotations themselves are debatable there.
+- Units are Surabaya's agencies mapped to generic unit codes; units with fewer than six training
+  complaints are never predicted and are left to the routing table.
+- Very short texts (a few words) get low confidence and `needs_review`.
+"""
+
+
+def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
+    """The Markdown model card of a model version, from its metadata."""
+    data = metadata["data"]
+    metrics = markdown_report({f"{name} {version}": metadata["metrics"]}).split("\n", 6)[6]
+    return "\n".join(
+        [
+            f"# Model card: {name} {version}",
+            "",
+            _INTENDED_USE,
+            "## Data",
+            "- Source: Surabaya Media Center complaints 2022-01 .. 2023-02 (no licence: trained "
+            "on, never redistributed) with our annotations (LABELS.md); PII masked first.",
+            f"- Processed table sha256 `{data['sha256']}`; {data['rows']} complaints after "
+            f"removing duplicates; splits by time: {data['split_dates']}.",
+            "- Trained on train + validation; thresholds chosen on validation; the metrics below "
+            "are on the gold test set (annotated complaints of the last two months).",
+            "",
+            f"## Backend: `{metadata['backend']}`, seed {metadata['config']['seed']}",
+            "",
+            "## Metrics on the gold test set",
+            "",
+            metrics,
+            _LIMITS,
+            f"Library versions: {metadata['library_versions']}",
+            "",
+        ]
+    )

@@ -1,0 +1,112 @@
+"""A small labelled complaint set written for the tests (no text from ../shared)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from complaint_nlp.dataset import Record
+
+# (category, urgency, unit, complaint templates); {p} is a place, {n} a number.
+TEMPLATES = [
+    (
+        "infrastructure",
+        "medium",
+        "public_works",
+        [
+            "jalan di {p} berlubang besar sudah {n} bulan belum diperbaiki",
+            "aspal jalan {p} rusak parah dan bergelombang mohon segera ditambal",
+            "saluran air di {p} mampet penuh sampah sehingga bau",
+        ],
+    ),
+    (
+        "infrastructure",
+        "high",
+        "public_works",
+        [
+            "pohon besar tumbang menutup jalan {p} dan menimpa kabel listrik",
+            "banjir masuk rumah warga {p} setinggi lutut sejak semalam",
+            "tutup gorong-gorong di {p} hilang lubang menganga sudah ada pengendara jatuh",
+        ],
+    ),
+    (
+        "infrastructure",
+        "low",
+        "transport",
+        [
+            "usul dipasang lampu penerangan jalan baru di {p} supaya lebih terang",
+            "mohon informasi jadwal pengecatan marka jalan di {p}",
+            "saran agar taman di {p} ditambah bangku untuk warga",
+        ],
+    ),
+    (
+        "human_resources",
+        "medium",
+        "sub_district",
+        [
+            "petugas kelurahan {p} tidak ramah dan membentak warga saat melayani",
+            "pegawai di kantor {p} tidak ada di tempat saat jam kerja",
+            "oknum petugas {p} meminta uang {n} ribu untuk mengurus surat pengantar",
+        ],
+    ),
+    (
+        "bureaucracy",
+        "medium",
+        "civil_registry",
+        [
+            "pengurusan akta kelahiran di {p} sudah {n} bulan belum selesai",
+            "ktp elektronik saya belum jadi padahal sudah rekam {n} bulan lalu",
+            "persyaratan kartu keluarga berubah ubah harus bolak balik ke {p}",
+        ],
+    ),
+    (
+        "bureaucracy",
+        "low",
+        "social_affairs",
+        [
+            "bagaimana cara mendaftar bantuan sosial untuk warga {p}",
+            "mohon info syarat pengajuan data keluarga miskin di {p}",
+            "apa saja berkas yang diperlukan untuk bantuan pendidikan di {p}",
+        ],
+    ),
+    (
+        "information_technology",
+        "medium",
+        "communication_it",
+        [
+            "aplikasi layanan warga error tidak bisa login sejak {n} hari",
+            "website pendaftaran online tidak bisa dibuka selalu gagal memuat",
+            "kode otp aplikasi tidak masuk ke nomor saya sudah dicoba {n} kali",
+        ],
+    ),
+    (
+        "other",
+        "low",
+        "public_order",
+        [
+            "banyak juru parkir liar di depan pasar {p} meminta tarif mahal",
+            "pedagang kaki lima berjualan di trotoar {p} mengganggu pejalan kaki",
+            "terima kasih atas pelayanan yang cepat di {p} sangat membantu",
+        ],
+    ),
+]
+PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
+FIRST_DAY = date(2024, 1, 1)
+
+
+def fixture_records(per_template: int = 4) -> list[Record]:
+    """Complaints over eight months: train Jan-Apr, validation May-Jun, test Jul-Aug."""
+    records = []
+    counter = itertools.count()
+    for category, urgency, unit, templates in TEMPLATES:
+        for template in templates:
+            for k in range(per_template * 2):
+                i = next(counter)
+                text = template.format(p=PLACES[k % len(PLACES)], n=k + 2)
+                records.append((i, category, urgency, unit, f"{text} ({k})"))
+    out = []
+    for i, category, urgency, unit, text in records:
+        day = FIRST_DAY + timedelta(days=(i * 37) % 240)
+        split = "train" if day.month <= 4 else "validation" if day.month <= 6 else "test"
+        out.append(Record(str(i), day, text, category, urgency, unit, "annotation", split))
+    return out

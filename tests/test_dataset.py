@@ -1,0 +1,113 @@
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from complaint_nlp.dataset import DatasetStats, Record, build_dataset, read_dataset, write_dataset
+from complaint_nlp.exceptions import DataFileError
+
+COMPLAINT_COLUMNS = ["id", "tanggal_keluhan", "keluhan", "topik", "instansi"]
+
+
+def _write(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> dict[str, Path]:
+    complaints = _write(tmp_path / "c.csv", COMPLAINT_COLUMNS, [
+        ["1", "2024-01-05 08:00:00", "Jalan berlubang di Cipocok, 0812-3456-7890", "Jalan", "PU"],
+        ["2", "2024-01-06 09:00:00", "Jalan berlubang di Cipocok, 0812 3456 7890!", "Jalan", "PU"],
+        ["3", "2024-02-10 10:00:00.000", "KTP belum jadi 3 bulan", "KTP", "Capil"],
+        ["4", "2024-03-15 10:00:00", "Petugas tidak ramah", "", "Kelurahan X"],
+        ["5", "2024-04-20 10:00:00", "Aplikasi error tidak bisa login", "Aplikasi", "Kominfo"],
+        ["6", "2024-04-21 10:00:00", "   ", "Jalan", "PU"],
+    ])  # fmt: skip
+    annotations = _write(tmp_path / "a.csv", ["id", "category", "urgency"], [
+        ["2", "infrastructure", "medium"],
+        ["4", "human_resources", "medium"],
+    ])  # fmt: skip
+    topics = _write(tmp_path / "t.csv", ["topik", "category"], [
+        ["Jalan", "infrastructure"], ["KTP", "bureaucracy"], ["Aplikasi", "information_technology"],
+    ])  # fmt: skip
+    agencies = _write(tmp_path / "g.csv", ["instansi", "unit"], [
+        ["PU", "public_works"], ["Capil", "civil_registry"], ["Kelurahan X", "sub_district"],
+        ["Kominfo", "communication_it"],
+    ])  # fmt: skip
+    return {"complaints": complaints, "annotations": annotations, "topics": topics,
+            "agencies": agencies}  # fmt: skip
+
+
+def _build(s: dict[str, Path], feedback: Path | None = None) -> tuple[list[Record], DatasetStats]:
+    return build_dataset(
+        s["complaints"], s["annotations"], s["topics"], s["agencies"],
+        feedback=feedback, test_months=1, validation_months=1,
+    )  # fmt: skip
+
+
+def test_build_masks_dedupes_labels_and_splits(sources: dict[str, Path], tmp_path: Path) -> None:
+    records, stats = _build(sources)
+    by_id = {r.id: r for r in records}
+    # 1 and 2 are the same complaint once normalised: the annotated copy (2) is kept.
+    assert set(by_id) == {"2", "3", "4", "5"}
+    assert stats.duplicates == 1 and stats.empty == 1
+    assert "0812" not in by_id["2"].text and "[TELEPON]" in by_id["2"].text
+    assert by_id["2"].label_source == "annotation"
+    assert (by_id["3"].category, by_id["3"].label_source) == ("bureaucracy", "topic_mapping")
+    assert by_id["3"].urgency == ""
+    assert (by_id["4"].category, by_id["4"].unit) == ("human_resources", "sub_district")
+    assert by_id["3"].date == date(2024, 2, 10)
+    assert [by_id[i].split for i in ("2", "3", "4", "5")] == [
+        "train",
+        "train",
+        "validation",
+        "test",
+    ]
+    path = tmp_path / "out" / "processed.csv"
+    write_dataset(records, path)
+    assert read_dataset(path) == records
+
+
+def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> None:
+    feedback = _write(tmp_path / "f.csv", ["complaint_id", "text", "category", "urgency", "unit"], [
+        ["3", "KTP belum jadi 3 bulan, NIK 3604011203850001", "human_resources", "high", ""],
+    ])  # fmt: skip
+    records, stats = _build(sources, feedback=feedback)
+    fixed = next(r for r in records if r.id == "3")
+    assert (fixed.category, fixed.urgency, fixed.unit) == (
+        "human_resources",
+        "high",
+        "civil_registry",
+    )
+    assert fixed.label_source == "feedback" and "[NIK]" in fixed.text
+    assert stats.feedback == 1
+
+
+def test_unknown_label_in_mapping_names_the_line(sources: dict[str, Path], tmp_path: Path) -> None:
+    bad = _write(tmp_path / "t.csv", ["topik", "category"], [["Jalan", "roads"]])
+    with pytest.raises(DataFileError, match=r"t.csv:2: unknown category 'roads'"):
+        build_dataset(sources["complaints"], sources["annotations"], bad, sources["agencies"])
+
+
+def test_missing_column_and_missing_file(sources: dict[str, Path], tmp_path: Path) -> None:
+    bad = _write(tmp_path / "x.csv", ["id", "text"], [["1", "x"]])
+    with pytest.raises(DataFileError, match="missing column"):
+        build_dataset(bad, sources["annotations"], sources["topics"], sources["agencies"])
+    with pytest.raises(DataFileError, match="not found"):
+        missing = tmp_path / "none.csv"
+        build_dataset(missing, sources["annotations"], sources["topics"], sources["agencies"])
+
+
+def test_shipped_mappings_cover_their_label_sets() -> None:
+    root = Path(__file__).parents[1] / "datasets" / "mappings"
+    from complaint_nlp.labels import CATEGORIES, UNITS
+
+    with (root / "topic_to_category.csv").open(encoding="utf-8") as f:
+        assert {row["category"] for row in csv.DictReader(f)} <= set(CATEGORIES)
+    with (root / "agency_to_unit.csv").open(encoding="utf-8") as f:
+        assert {row["unit"] for row in csv.DictReader(f)} <= set(UNITS)

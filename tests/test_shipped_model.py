@@ -1,0 +1,40 @@
+"""The shipped default model: it loads, and its gold metrics recompute from ../shared."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+import complaint_nlp
+from complaint_nlp.dataset import build_dataset
+from complaint_nlp.evaluation import evaluate
+from complaint_nlp.persistence import resolve_model_dir
+
+ROOT = Path(__file__).parents[1]
+SHARED = ROOT.parent / "shared" / "datasets"
+
+
+def test_default_model_loads_and_classifies() -> None:
+    model = complaint_nlp.load()
+    result = model.classify("Pohon tumbang menutup jalan, kabel listrik putus")
+    assert result.category == "infrastructure"
+    assert result.urgency == "high"
+
+
+def test_default_model_is_small() -> None:
+    folder = resolve_model_dir(None)
+    assert (folder / "model.joblib").stat().st_size < 25 * 1024 * 1024
+    assert (folder / "MODEL_CARD.md").is_file()
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets is not beside this checkout")
+def test_gold_metrics_recompute_from_shared_data() -> None:
+    model = complaint_nlp.load()
+    records, _ = build_dataset(
+        SHARED / "external" / "surabaya-mediacenter" / "complaints.csv",
+        SHARED / "annotations" / "surabaya-mediacenter.csv",
+        ROOT / "datasets" / "mappings" / "topic_to_category.csv",
+        ROOT / "datasets" / "mappings" / "agency_to_unit.csv",
+    )
+    recorded = json.loads((resolve_model_dir(None) / "metadata.json").read_text())["metrics"]
+    assert evaluate(model, records) == recorded
