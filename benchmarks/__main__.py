@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from benchmarks import text
+from benchmarks import model, text
 
 
 def main() -> None:
     text.main()
+    model.main()
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ def stemming_throughput(n_words: int = 300) -> None:
             ours.stem_word(w)
         passes += 1
     ours_rate = passes * len(words) / (time.perf_counter() - start)
-    print(f"stemming {len(words)} complaint words, uncached: stock Sastrawi 1.0.1 "
-          f"{stock_rate:,.0f} words/s, ours {ours_rate:,.0f} words/s")  # fmt: skip
+    print(
+        f"stemming {len(words)} complaint words, uncached: stock Sastrawi 1.0.1 "
+        f"{stock_rate:,.0f} words/s, ours {ours_rate:,.0f} words/s"
+    )
     ratio = ours_rate / stock_rate
     report("uncached stemming throughput, ours / stock", f"{ratio:,.0f}x", ">= 200x", ratio >= 200)
 
@@ -40,8 +42,12 @@ def preprocessing_latency(n: int = 500) -> None:
     pre.transform(texts)  # warm the stemmer cache
     per_text = sorted(median_seconds(functools.partial(pre.transform_one, t), 3) for t in texts)
     median_ms = per_text[len(per_text) // 2] * 1000
-    report("preprocessing, 200-char complaint, warm cache (median)", f"{median_ms:.3f} ms",
-           "< 0.3 ms", median_ms < 0.3)  # fmt: skip
+    report(
+        "preprocessing, 200-char complaint, warm cache (median)",
+        f"{median_ms:.3f} ms",
+        "< 0.3 ms",
+        median_ms < 0.3,
+    )
 
 
 def linear_time() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.compiled import CompiledLinear
 from complaint_nlp.heads import HEADS, head_inputs, term_weights, top_classes
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.preprocess import Analysis, TextPreprocessor
@@ -80,7 +82,7 @@ class ComplaintClassifier:
         self.explain_terms = explain_terms
         self.metadata: dict[str, Any] = {}
 
-    @property
+    @functools.cached_property
     def labels(self) -> dict[str, list[str]]:
         """The classes each head can predict."""
         return {name: [str(c) for c in head.classes_] for name, head in self.heads.items()}
@@ -96,21 +98,66 @@ class ComplaintClassifier:
             return []
         analyses = [self.preprocessor.analyze(t) for t in items]
         signals = [self.lexicon.search(a.clean) for a in analyses]
-        inputs = head_inputs(self.features, analyses, signals)
-        proba = {name: head.predict_proba(inputs[name]) for name, head in self.heads.items()}
-        return [self._decide(i, analyses[i], signals[i], proba) for i in range(len(items))]
-
-    def _decide(
-        self, i: int, analysis: Analysis, signals: list[str], proba: Mapping[str, np.ndarray]
-    ) -> Classification:
         labels = self.labels
-        cat_p, urg_p, unit_p = proba["category"][i], proba["urgency"][i], proba["unit"][i]
-        category = labels["category"][int(cat_p.argmax())]
-        urgency = self._urgency(urg_p, labels["urgency"], bool(signals))
+        if self._compiled is not None:
+            rows = self._compiled.features([a.text for a in analyses], [bool(s) for s in signals])
+            proba = self._compiled.predict_proba(rows)
+        else:
+            inputs = head_inputs(self.features, analyses, signals)
+            proba = {name: head.predict_proba(inputs[name]) for name, head in self.heads.items()}
+        categories = [labels["category"][j] for j in proba["category"].argmax(axis=1)]
+        urgencies = [
+            self._urgency(p, labels["urgency"], bool(found))
+            for p, found in zip(proba["urgency"], signals, strict=True)
+        ]
+        if self._compiled is not None:
+            pushes = {
+                "category": self._compiled.term_weights(rows, "category", categories),
+                "urgency": self._compiled.term_weights(rows, "urgency", urgencies),
+            }
+        else:
+            pushes = {
+                head: [
+                    term_weights(self.heads[head], a, bool(found), label)
+                    for a, found, label in zip(analyses, signals, chosen, strict=True)
+                ]
+                for head, chosen in (("category", categories), ("urgency", urgencies))
+            }
+        return [
+            self._result(
+                analyses[i], signals[i], categories[i], urgencies[i],
+                {h: p[i] for h, p in proba.items()}, {h: w[i] for h, w in pushes.items()},
+            )
+            for i in range(len(items))
+        ]  # fmt: skip
+
+    @functools.cached_property
+    def _compiled(self) -> CompiledLinear | None:
+        if self.features is None:
+            return None
+        return CompiledLinear(self.features, self.heads, signal_head="urgency")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        # Derived from the heads, rebuilt on first use.
+        state.pop("_compiled", None)
+        state.pop("labels", None)
+        return state
+
+    def _result(
+        self,
+        analysis: Analysis,
+        signals: list[str],
+        category: str,
+        urgency: str,
+        proba: Mapping[str, np.ndarray],
+        pushes: Mapping[str, dict[str, float]],
+    ) -> Classification:
+        urgency_classes = self.labels["urgency"]
         confidence = {
-            "category": float(cat_p.max()),
-            "urgency": float(urg_p[labels["urgency"].index(urgency)]),
-            "unit": float(unit_p.max()),
+            "category": float(proba["category"].max()),
+            "urgency": float(proba["urgency"][urgency_classes.index(urgency)]),
+            "unit": float(proba["unit"].max()),
         }
         review = self.thresholds.review
         return Classification(
@@ -118,12 +165,9 @@ class ComplaintClassifier:
             category_confidence=round(confidence["category"], 4),
             urgency=urgency,
             urgency_confidence=round(confidence["urgency"], 4),
-            units=top_classes(unit_p, labels["unit"], 3),
+            units=top_classes(proba["unit"], self.labels["unit"], 3),
             needs_review=any(confidence[h] < review.get(h, 0.0) for h in HEADS),
-            explanation={
-                "category": self._explain("category", analysis, signals, category),
-                "urgency": self._explain("urgency", analysis, signals, urgency),
-            },
+            explanation={head: self._explain(analysis, pushes[head]) for head in pushes},
             safety_signals=signals,
         )
 
@@ -135,8 +179,8 @@ class ComplaintClassifier:
         rest = [(p, c) for p, c in zip(proba, classes, strict=True) if c != "high"]
         return max(rest)[1]
 
-    def _explain(self, head: str, analysis: Analysis, signals: list[str], label: str) -> list[str]:
-        weights = term_weights(self.features, self.heads[head], analysis, bool(signals), label)
+    def _explain(self, analysis: Analysis, weights: dict[str, float]) -> list[str]:
+        """The writer's words behind the tokens that pushed most towards the chosen class."""
         surface: dict[str, str] = {}
         for word, token in analysis.pairs:
             surface.setdefault(token, word)

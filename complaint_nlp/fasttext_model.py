@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-import fasttext
 import numpy as np
 from numpy.typing import NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -71,6 +70,8 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 for text, label, n in zip(texts, labels, repeats, strict=True):
                     line = f"{_PREFIX}{label} {' '.join(text.split())}\n"
                     f.write(line * int(n))
+            import fasttext  # imported on use: loading a linear model needs no fastText
+
             self.model_ = fasttext.train_supervised(
                 input=path,
                 epoch=self.epoch,
@@ -124,6 +125,8 @@ class FastTextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             try:
                 with os.fdopen(fd, "wb") as f:
                     f.write(model)
+                import fasttext
+
                 state["model_"] = fasttext.load_model(path)
             finally:
                 os.unlink(path)

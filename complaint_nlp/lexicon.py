@@ -55,8 +55,15 @@ class SafetyLexicon:
         """The phrases of raw ``text`` that match a safety signal (empty when none does)."""
         return self.search(expand_slang(normalize(ensure_text(text))))
 
+    @functools.cached_property
+    def _any(self) -> re.Pattern[str]:
+        # One pass over the text for the common case of no signal at all.
+        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns) or "(?!)")
+
     def search(self, clean: str) -> list[str]:
         """Like :meth:`matches`, for text that is already normalised and slang-expanded."""
+        if not self._any.search(clean):
+            return []
         return [m.group(0) for p in self.patterns if (m := p.search(clean))]
 
     def __getstate__(self) -> dict[str, object]:

@@ -34,7 +34,9 @@ _PII_MARK = re.compile(r"\[(NIK|TELEPON|EMAIL)\]", re.IGNORECASE)
 _PII_TOKEN = {"nik": PLACEHOLDERS["nik"], "telepon": PLACEHOLDERS["phone"], "email": "__email__"}
 # Thousands separators inside a number ("1.500.000") are dropped so that the amount stays one token.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d]|[.,]\d)")
-_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_DIGIT = re.compile(r"\d")
+_DIGIT_AFTER_LETTER = re.compile(r"([^\W\d_])(\d)")
+_LETTER_AFTER_DIGIT = re.compile(r"(\d)([^\W\d_])")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 # Exports often carry escaped line breaks ("...rusak.\\nSaya...") as two characters.
@@ -73,15 +75,27 @@ def normalize(text: str) -> str:
     ensure_text(text)
     if not text or text.isspace():
         return ""
-    text = _ESCAPED_BREAK.sub(" ", text)
-    text = _PII_MARK.sub(lambda m: f" {_PII_TOKEN[m.group(1).lower()]} ", text)
+    # Each substitution runs only when its trigger character is present (measured: normalising a
+    # 200-character complaint took 80 us with every pass, most spent on texts they cannot change).
+    if "\\" in text:
+        text = _ESCAPED_BREAK.sub(" ", text)
+    if "[" in text:
+        text = _PII_MARK.sub(lambda m: f" {_PII_TOKEN[m.group(1).lower()]} ", text)
     text = _fold(text)
-    text = _URL.sub(f" {PLACEHOLDERS['url']} ", text)
-    text = _EMAIL.sub(f" {PLACEHOLDERS['email']} ", text)
-    text = _MENTION.sub(f" {PLACEHOLDERS['mention']} ", text)
-    text = _HASHTAG.sub(rf" {PLACEHOLDERS['hashtag']} \1 ", text)
-    text = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group(0)), text)
-    text = _REDUPLICATION.sub(r"\1-\1", text)
-    text = _LETTER_DIGIT.sub(" ", text)
+    if "/" in text or "www" in text:
+        text = _URL.sub(f" {PLACEHOLDERS['url']} ", text)
+    if "@" in text:
+        text = _EMAIL.sub(f" {PLACEHOLDERS['email']} ", text)
+        text = _MENTION.sub(f" {PLACEHOLDERS['mention']} ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(rf" {PLACEHOLDERS['hashtag']} \1 ", text)
+    if _DIGIT.search(text):
+        text = _THOUSANDS.sub(lambda m: re.sub(r"[.,]", "", m.group(0)), text)
+        if "2" in text:
+            text = _REDUPLICATION.sub(r"\1-\1", text)
+        text = _DIGIT_AFTER_LETTER.sub(r"\1 \2", text)
+        text = _LETTER_AFTER_DIGIT.sub(r"\1 \2", text)
     tokens = _TOKEN.findall(text)
+    if not _REPEATS.search(text):
+        return " ".join(tokens)
     return " ".join(_collapse_word(t) if _REPEATS.search(t) else t for t in tokens)

@@ -1,0 +1,47 @@
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from complaint_nlp import ComplaintClassifier
+from complaint_nlp.compiled import char_wb_ngrams
+from complaint_nlp.heads import head_inputs
+from tests.fixtures import TEMPLATES
+
+TEXTS = [t.format(p="kasemen", n=4) for _, _, _, ts in TEMPLATES for t in ts] + [
+    "",
+    "pohon tumbang kabel putus",
+    "kata yang tidak pernah dilihat model",
+]
+
+
+def test_compiled_probabilities_equal_scikit_learn(linear_model: ComplaintClassifier) -> None:
+    analyses = [linear_model.preprocessor.analyze(t) for t in TEXTS]
+    signals = [linear_model.lexicon.search(a.clean) for a in analyses]
+    inputs = head_inputs(linear_model.features, analyses, signals)
+    compiled = linear_model._compiled
+    assert compiled is not None
+    rows = compiled.features([a.text for a in analyses], [bool(s) for s in signals])
+    np.testing.assert_allclose(rows.toarray(), inputs["urgency"].toarray(), atol=1e-12)
+    ours = compiled.predict_proba(rows)
+    for name, head in linear_model.heads.items():
+        np.testing.assert_allclose(ours[name], head.predict_proba(inputs[name]), atol=1e-10)
+
+
+def test_compiled_handles_empty_and_unknown_texts(linear_model: ComplaintClassifier) -> None:
+    compiled = linear_model._compiled
+    assert compiled is not None
+    rows = compiled.features(["", "zzqx", ""], [False, True, False])
+    assert rows.shape[0] == 3
+    assert rows[0].nnz == 0 and rows[1].nnz >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab c\t\nÉ-_1"), max_size=40),
+    st.integers(1, 3),
+    st.integers(0, 3),
+)
+def test_char_wb_ngrams_equal_scikit_learn(text: str, low: int, extra: int) -> None:
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, low + extra)).build_analyzer()
+    assert char_wb_ngrams(text, low, low + extra) == reference(text)
