@@ -24,11 +24,13 @@ class Thresholds:
 
     ``high``: the probability of ``high`` urgency above which a complaint is ``high``;
     ``high_with_signal``: the lower bar used when a safety signal matched;
+    ``low_weight``: below the bar, ``low`` wins when ``low_weight * P(low) > P(medium)``;
     ``review``: per head, the confidence below which a complaint needs a human look.
     """
 
     high: float = 0.5
     high_with_signal: float = 0.5
+    low_weight: float = 1.0
     review: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(HEADS, 0.0))
 
 
@@ -176,8 +178,8 @@ class ComplaintClassifier:
         bar = self.thresholds.high_with_signal if signal else self.thresholds.high
         if p_high >= bar:
             return "high"
-        rest = [(p, c) for p, c in zip(proba, classes, strict=True) if c != "high"]
-        return max(rest)[1]
+        p_low, p_medium = proba[classes.index("low")], proba[classes.index("medium")]
+        return "low" if p_low * self.thresholds.low_weight > p_medium else "medium"
 
     def _explain(self, analysis: Analysis, weights: dict[str, float]) -> list[str]:
         """The writer's words behind the tokens that pushed most towards the chosen class."""

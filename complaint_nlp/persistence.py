@@ -67,6 +67,7 @@ def save(
         "thresholds": {
             "high": classifier.thresholds.high,
             "high_with_signal": classifier.thresholds.high_with_signal,
+            "low_weight": classifier.thresholds.low_weight,
             "review": dict(classifier.thresholds.review),
         },
         "library_versions": library_versions(),

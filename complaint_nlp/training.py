@@ -114,6 +114,22 @@ def choose_urgency_thresholds(
     return best[2], best[3]
 
 
+def choose_low_weight(
+    is_high: np.ndarray, proba: np.ndarray, classes: Sequence[str], truth: Sequence[str]
+) -> float:
+    """The weight of ``low`` against ``medium`` (below the ``high`` bar) that maximises macro-F1:
+    class-balanced training leaves the two unevenly calibrated against each other."""
+    low, medium = classes.index("low"), classes.index("medium")
+    best = (-1.0, 1.0)
+    for weight in np.round(np.arange(0.5, 3.01, 0.1), 2):
+        rest = np.where(proba[:, low] * weight > proba[:, medium], "low", "medium")
+        pred = np.where(is_high, "high", rest)
+        f1 = float(f1_score(truth, pred, average="macro", zero_division=0))
+        if f1 > best[0] + 1e-9:
+            best = (f1, float(weight))
+    return best[1]
+
+
 def choose_review_thresholds(
     confidence: dict[str, np.ndarray], coverage: float
 ) -> dict[str, float]:
@@ -169,7 +185,14 @@ def train_classifier(
         [r.urgency for r in gold],
         config.high_recall,
     )
-    probe.thresholds = Thresholds(high=bar, high_with_signal=bar_signal)
+    p_high = proba[:, classes.index("high")]
+    low_weight = choose_low_weight(
+        (p_high >= bar) | (signal & (p_high >= bar_signal)),
+        proba,
+        classes,
+        [r.urgency for r in gold],
+    )
+    probe.thresholds = Thresholds(high=bar, high_with_signal=bar_signal, low_weight=low_weight)
     results = probe.classify_batch([r.text for r in validation])
     confidence = {
         "category": np.array([c.category_confidence for c in results]),
@@ -179,6 +202,7 @@ def train_classifier(
     thresholds = Thresholds(
         high=bar,
         high_with_signal=bar_signal,
+        low_weight=low_weight,
         review=choose_review_thresholds(confidence, config.review_coverage),
     )
     progress(f"  thresholds: {thresholds}")
