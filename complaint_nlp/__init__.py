@@ -24,6 +24,7 @@ from complaint_nlp.normalize import normalize
 from complaint_nlp.persistence import load
 from complaint_nlp.pii import mask_pii
 from complaint_nlp.preprocess import TextPreprocessor
+from complaint_nlp.routing import Route, RoutingTable, load_routing_table, route
 from complaint_nlp.slang import expand_slang
 from complaint_nlp.stem import Stemmer, stem_word
 from complaint_nlp.stopwords import remove_stopwords
@@ -38,13 +39,17 @@ __all__ = [
     "InvalidInputError",
     "ModelIntegrityError",
     "ModelNotFoundError",
+    "Route",
+    "RoutingTable",
     "Stemmer",
     "TextPreprocessor",
     "__version__",
     "expand_slang",
     "load",
+    "load_routing_table",
     "mask_pii",
     "normalize",
     "remove_stopwords",
+    "route",
     "stem_word",
 ]
