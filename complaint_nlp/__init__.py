@@ -13,6 +13,7 @@ that must act. The text pipeline is available on its own::
 from __future__ import annotations
 
 from complaint_nlp.classifier import Classification, ComplaintClassifier
+from complaint_nlp.duplicates import DuplicateIndex, DuplicateMatch
 from complaint_nlp.exceptions import (
     ComplaintNLPError,
     DataFileError,
@@ -28,6 +29,7 @@ from complaint_nlp.routing import Route, RoutingTable, load_routing_table, route
 from complaint_nlp.slang import expand_slang
 from complaint_nlp.stem import Stemmer, stem_word
 from complaint_nlp.stopwords import remove_stopwords
+from complaint_nlp.triage import TriageResult
 
 __version__ = "0.1.0"
 
@@ -36,6 +38,8 @@ __all__ = [
     "ComplaintClassifier",
     "ComplaintNLPError",
     "DataFileError",
+    "DuplicateIndex",
+    "DuplicateMatch",
     "InvalidInputError",
     "ModelIntegrityError",
     "ModelNotFoundError",
@@ -43,6 +47,7 @@ __all__ = [
     "RoutingTable",
     "Stemmer",
     "TextPreprocessor",
+    "TriageResult",
     "__version__",
     "expand_slang",
     "load",

@@ -5,15 +5,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from complaint_nlp._validation import ensure_text, ensure_texts
 from complaint_nlp.compiled import CompiledLinear
+from complaint_nlp.exceptions import InvalidInputError
 from complaint_nlp.heads import HEADS, head_inputs, term_weights, top_classes
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.preprocess import Analysis, TextPreprocessor
+
+if TYPE_CHECKING:
+    from complaint_nlp.duplicates import DuplicateIndex
+    from complaint_nlp.routing import RoutingTable
+    from complaint_nlp.triage import TriageResult
 
 __all__ = ["Classification", "ComplaintClassifier", "Thresholds"]
 
@@ -133,6 +139,53 @@ class ComplaintClassifier:
             for i in range(len(items))
         ]  # fmt: skip
 
+    def triage(
+        self,
+        text: str,
+        *,
+        complaint_id: str | None = None,
+        table: RoutingTable | None = None,
+        duplicates: DuplicateIndex | None = None,
+    ) -> TriageResult:
+        """Classify, route and duplicate-check one complaint.
+
+        ``table`` defaults to the shipped routing table and ``duplicates`` to this classifier's
+        own index of recent complaints (pass one to share or configure it).
+        """
+        return self.triage_batch(
+            [ensure_text(text)], [complaint_id], table=table, duplicates=duplicates
+        )[0]
+
+    def triage_batch(
+        self,
+        texts: Iterable[str],
+        ids: Iterable[str | None] | None = None,
+        *,
+        table: RoutingTable | None = None,
+        duplicates: DuplicateIndex | None = None,
+    ) -> list[TriageResult]:
+        """:meth:`triage` for many complaints at once, in order."""
+        # Imported here: routing and triage build on this module's Classification.
+        from complaint_nlp.routing import load_routing_table
+        from complaint_nlp.triage import triage_batch
+
+        items = ensure_texts(texts)
+        names = [None] * len(items) if ids is None else list(ids)
+        if len(names) != len(items):
+            raise InvalidInputError(f"{len(items)} texts but {len(names)} ids")
+        return triage_batch(
+            self, items, names,
+            table=table or load_routing_table(),
+            duplicates=duplicates if duplicates is not None else self.duplicates,
+        )  # fmt: skip
+
+    @functools.cached_property
+    def duplicates(self) -> DuplicateIndex:
+        """This classifier's own index of recent complaints (not saved with the model)."""
+        from complaint_nlp.duplicates import DuplicateIndex
+
+        return DuplicateIndex()
+
     @functools.cached_property
     def _compiled(self) -> CompiledLinear | None:
         if self.features is None:
@@ -144,6 +197,7 @@ class ComplaintClassifier:
         # Derived from the heads, rebuilt on first use.
         state.pop("_compiled", None)
         state.pop("labels", None)
+        state.pop("duplicates", None)
         return state
 
     def _result(

@@ -1,0 +1,72 @@
+import pytest
+
+from complaint_nlp import DuplicateIndex, DuplicateMatch, InvalidInputError
+
+ORIGINAL = "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon diperbaiki"
+
+
+@pytest.mark.parametrize(
+    "resent",
+    [
+        ORIGINAL,
+        "lampu pju di jl ahmad yani depan masjid mati sudah seminggu!!! mohon diperbaiki",
+        "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon segera diperbaiki",
+        "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon diperbaiki. HP 081234567890",  # noqa: E501
+    ],
+)
+def test_resent_complaints_are_flagged(resent: str) -> None:
+    index = DuplicateIndex()
+    assert index.check(ORIGINAL, "C-1") is None
+    match = index.check(resent, "C-2")
+    assert isinstance(match, DuplicateMatch)
+    assert match.id == "C-1"
+    assert match.similarity >= index.threshold
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Lampu PJU di Jl. Sudirman dekat pasar mati, gelap sekali",
+        "Jalan di depan masjid berlubang besar, mohon diperbaiki",
+        "KTP saya belum jadi sudah seminggu",
+    ],
+)
+def test_different_complaints_are_not_flagged(other: str) -> None:
+    index = DuplicateIndex()
+    index.check(ORIGINAL, "C-1")
+    assert index.check(other, "C-2") is None
+
+
+def test_best_match_wins_and_batch_sees_its_own_earlier_items() -> None:
+    index = DuplicateIndex()
+    results = index.check_batch(
+        [ORIGINAL, "sampah menumpuk di tps pasar lama", ORIGINAL + " tolong"], ["a", "b", "c"]
+    )
+    assert results[0] is None and results[1] is None
+    assert results[2] is not None and results[2].id == "a"
+
+
+def test_window_is_bounded() -> None:
+    index = DuplicateIndex(window=4)
+    index.check(ORIGINAL, "old")
+    for i in range(20):
+        index.check(f"keluhan berbeda nomor {i} tentang hal {i * 7} yang lain", f"n{i}")
+    assert len(index) < 4 + 4
+    assert index.check(ORIGINAL, "new") is None  # "old" has left the window
+
+
+def test_threshold_is_configurable() -> None:
+    strict = DuplicateIndex(threshold=1.0)
+    strict.check(ORIGINAL, "a")
+    assert strict.check(ORIGINAL + " segera", "b") is None
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="window"):
+        DuplicateIndex(window=0)
+    with pytest.raises(ValueError, match="threshold"):
+        DuplicateIndex(threshold=1.5)
+    with pytest.raises(InvalidInputError):
+        DuplicateIndex().check(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="ids"):
+        DuplicateIndex().check_batch(["a b"], ["x", "y"])
