@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks import model, text
+from benchmarks import cli, model, text
 
 
 def main() -> None:
     text.main()
     model.main()
+    cli.main()
 
 
 if __name__ == "__main__":

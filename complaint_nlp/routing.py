@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +159,16 @@ class Route:
     best_guess: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A JSON-serialisable dict."""
+        return {
+            "unit_id": self.unit_id,
+            "unit_name": self.unit_name,
+            "sla_hours": self.sla_hours,
+            "escalate": self.escalate,
+            "reasons": list(self.reasons),
+            "alternatives": [dict(a) for a in self.alternatives],
+            "best_guess": dict(self.best_guess) if self.best_guess else None,
+        }
 
 
 def _choose(

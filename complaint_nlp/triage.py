@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from complaint_nlp.classifier import Classification
@@ -31,7 +31,11 @@ class TriageResult:
             "complaint_id": self.complaint_id,
             **self.classification.to_dict(),
             "route": self.route.to_dict(),
-            "duplicate_of": asdict(self.duplicate_of) if self.duplicate_of else None,
+            "duplicate_of": (
+                {"id": self.duplicate_of.id, "similarity": self.duplicate_of.similarity}
+                if self.duplicate_of
+                else None
+            ),
         }
 
 

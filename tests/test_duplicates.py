@@ -11,7 +11,7 @@ ORIGINAL = "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon 
         ORIGINAL,
         "lampu pju di jl ahmad yani depan masjid mati sudah seminggu!!! mohon diperbaiki",
         "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon segera diperbaiki",
-        "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon diperbaiki. HP 081234567890",  # noqa: E501
+        ORIGINAL + ". HP 081234567890",
     ],
 )
 def test_resent_complaints_are_flagged(resent: str) -> None:

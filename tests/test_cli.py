@@ -1,0 +1,128 @@
+"""The CLI, run as a subprocess on small files written here."""
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMPLAINTS = [
+    ("K-1", "Pohon tumbang menutup jalan, kabel listrik putus", "infrastructure"),
+    ("K-2", "KTP elektronik saya belum jadi padahal sudah rekam 4 bulan lalu", "bureaucracy"),
+    (
+        "K-3",
+        "Aplikasi layanan error, tidak bisa login dan OTP tidak masuk",
+        "information_technology",
+    ),
+    ("K-4", "pohon tumbang menutup jalan!! kabel listrik putus", "infrastructure"),
+]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "complaint_nlp.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def csv_input(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["nomor", "isi", "kanal"])
+        for i, (key, text, _) in enumerate(COMPLAINTS):
+            writer.writerow([key, text, "wa"])
+            if i == 1:
+                f.write('K-X,"baris rusak",wa,kolom-lebih\n')  # line 4: one field too many
+    return path
+
+
+@pytest.fixture
+def jsonl_input(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": k, "text": t}) for k, t, _ in COMPLAINTS[:2]]
+    lines += ["{not json", json.dumps({"id": "K-9"}), json.dumps(["a"])]
+    lines += [json.dumps({"id": k, "text": t}) for k, t, _ in COMPLAINTS[2:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_triage_csv_to_csv_reports_the_malformed_row(csv_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run("triage", str(csv_input), "--text-column", "isi", "--id-column", "nomor",
+                 "--output", str(out), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "line 4: 4 fields, the header has 3" in result.stderr
+    assert "4 rows written, 1 malformed rows skipped" in result.stderr
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == [k for k, _, _ in COMPLAINTS]
+    for row, (_, _, category) in zip(rows, COMPLAINTS, strict=True):
+        assert row["category"] == category
+        assert row["route_unit_id"]
+        assert float(row["sla_hours"]) > 0
+    assert rows[3]["duplicate_of"] == "K-1"
+    assert rows[0]["duplicate_of"] == ""
+    assert "tumbang" not in out.read_text(encoding="utf-8").split("\n")[0]  # header only
+
+
+def test_classify_jsonl_to_jsonl_skips_and_names_bad_lines(
+    jsonl_input: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    result = run("classify", str(jsonl_input), "--id-column", "id", "-o", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert "line 3: not JSON" in result.stderr
+    assert "line 4: field 'text' missing or not a string" in result.stderr
+    assert "line 5: expected a JSON object, got list" in result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [k for k, _, _ in COMPLAINTS]
+    assert [r["category"] for r in rows] == [c for _, _, c in COMPLAINTS]
+    assert all("text" not in r for r in rows)
+
+
+def test_on_error_fail_stops_with_exit_1(csv_input: Path) -> None:
+    result = run(
+        "classify", str(csv_input), "--text-column", "isi", "--on-error", "fail", "--no-progress"
+    )
+    assert result.returncode == 1
+    assert "error: line 4" in result.stderr
+
+
+def test_two_workers_give_the_same_rows(csv_input: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    for out, workers in ((one, "1"), (two, "2")):
+        result = run(
+            "classify",
+            str(csv_input),
+            "--text-column",
+            "isi",
+            "--id-column",
+            "nomor",
+            "--workers",
+            workers,
+            "--chunk-size",
+            "1",
+            "-o",
+            str(out),
+            "--no-progress",
+        )
+        assert result.returncode == 0, result.stderr
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def test_bad_invocations(csv_input: Path, tmp_path: Path) -> None:
+    missing = run("classify", str(tmp_path / "none.csv"))
+    assert missing.returncode != 0 and "not found" in missing.stderr
+    no_column = run("classify", str(csv_input), "--text-column", "teks")
+    assert no_column.returncode != 0 and "no column 'teks'" in no_column.stderr
+
+
+def test_info_summarises_model_and_routing_table() -> None:
+    result = run("info")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["routing_table"]["city"] == "Kota Serang"
+    assert info["model"]["backend"] == "linear"
+    assert set(info["model"]["labels"]["category"]) >= {"infrastructure", "other"}
