@@ -231,7 +231,7 @@ class ComplaintClassifier:
             urgency_confidence=round(confidence["urgency"], 4),
             units=top_classes(proba["unit"], self.labels["unit"], 3),
             needs_review=any(confidence[h] < review.get(h, 0.0) for h in HEADS),
-            explanation={head: self._explain(analysis, pushes[head]) for head in pushes},
+            explanation=self._explain(analysis, pushes),
             safety_signals=signals,
         )
 
@@ -243,13 +243,16 @@ class ComplaintClassifier:
         p_low, p_medium = proba[classes.index("low")], proba[classes.index("medium")]
         return "low" if p_low * self.thresholds.low_weight > p_medium else "medium"
 
-    def _explain(self, analysis: Analysis, weights: dict[str, float]) -> list[str]:
-        """The writer's words behind the tokens that pushed most towards the chosen class."""
+    def _explain(
+        self, analysis: Analysis, pushes: Mapping[str, dict[str, float]]
+    ) -> dict[str, list[str]]:
+        """Per head, the writer's words behind the tokens that pushed most towards its class."""
         surface: dict[str, str] = {}
         for word, token in analysis.pairs:
             surface.setdefault(token, word)
-        ranked = sorted(
-            ((w, t) for t, w in weights.items() if w > 0 and t in surface), reverse=True
-        )
-        words = dict.fromkeys(surface[t] for _, t in ranked)
-        return list(words)[: self.explain_terms]
+        out = {}
+        for head, weights in pushes.items():
+            ranked = ((w, t) for t, w in weights.items() if w > 0 and t in surface)
+            words = dict.fromkeys(surface[t] for _, t in sorted(ranked, reverse=True))
+            out[head] = list(words)[: self.explain_terms]
+        return out

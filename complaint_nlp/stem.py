@@ -68,13 +68,25 @@ class Stemmer:
             fixed = exceptions.get(word)
             if fixed is not None:
                 return fixed
-            if not _STEMMABLE.fullmatch(word):
-                return word
             return str(sastrawi.stem_word(word))
 
-        if self.cache_size:
-            return functools.lru_cache(maxsize=self.cache_size)(stem)
-        return stem
+        cached = functools.lru_cache(maxsize=self.cache_size)(stem) if self.cache_size else stem
+
+        self._cache = cached
+
+        def stem_or_keep(word: str) -> str:
+            # Numbers and placeholders pass by the cache, so that a stream of house numbers and
+            # dates cannot evict the words.
+            if _STEMMABLE.fullmatch(word):
+                return cached(word)
+            return exceptions.get(word, word)
+
+        return stem_or_keep
+
+    def cache_info(self) -> Any:
+        """The LRU cache's statistics (``None`` when the cache is off)."""
+        self._stem  # noqa: B018 - builds the cache on first use
+        return getattr(self._cache, "cache_info", lambda: None)()
 
     def stem_word(self, word: str) -> str:
         """The stem of one lower-case word."""

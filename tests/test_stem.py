@@ -81,8 +81,9 @@ def test_cache_is_bounded_and_does_not_change_output() -> None:
     cached, uncached = Stemmer(cache_size=8), Stemmer(cache_size=0)
     words = sorted(GOLDEN)[:300]
     assert [cached.stem_word(w) for w in words] == [uncached.stem_word(w) for w in words]
-    info = cached._stem.cache_info()  # type: ignore[attr-defined]
+    info = cached.cache_info()
     assert info.currsize <= 8
+    assert uncached.cache_info() is None
 
 
 def test_pickles_by_parameters() -> None:
