@@ -17,9 +17,11 @@ import complaint_nlp
 from benchmarks._common import complaint_texts, report
 
 
-def _one_core() -> None:
-    # The goal is per core: keep BLAS and OpenMP from using the second one.
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+def _one_core() -> set[int]:
+    """Pin this process to one core (the goal is per core); returns the cores it had."""
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    return cores
 
 
 def throughput_and_latency(n: int = 3000) -> None:
@@ -71,6 +73,9 @@ def cold_start() -> None:
 
 def main() -> None:
     print("== model")
-    _one_core()
-    throughput_and_latency()
+    cores = _one_core()
+    try:
+        throughput_and_latency()
+    finally:
+        os.sched_setaffinity(0, cores)  # later benchmarks (and their subprocesses) get them back
     cold_start()

@@ -36,6 +36,14 @@ __all__ = [
 DEFAULT_TABLE = "routing/kota-serang.toml"
 
 
+def _check_sla(hours: dict[str, float], where: str) -> None:
+    for urgency, value in hours.items():
+        if urgency not in URGENCIES:
+            raise ValueError(f"{where}: unknown urgency {urgency!r}")
+        if value <= 0:
+            raise ValueError(f"{where}.{urgency} must be > 0")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -58,11 +66,7 @@ class Unit(_Strict):
         for category in self.categories:
             if category not in CATEGORIES:
                 raise ValueError(f"unit {self.id!r}: unknown category {category!r}")
-        for urgency, hours in self.sla_hours.items():
-            if urgency not in URGENCIES:
-                raise ValueError(f"unit {self.id!r}: sla_hours has unknown urgency {urgency!r}")
-            if hours <= 0:
-                raise ValueError(f"unit {self.id!r}: sla_hours.{urgency} must be > 0")
+        _check_sla(self.sla_hours, f"unit {self.id!r}: sla_hours")
         return self
 
 
@@ -79,11 +83,7 @@ class RoutingTable(_Strict):
         missing = [u for u in URGENCIES if u not in self.sla_hours]
         if missing:
             raise ValueError(f"sla_hours: missing deadline for urgency {', '.join(missing)}")
-        for urgency, hours in self.sla_hours.items():
-            if urgency not in URGENCIES:
-                raise ValueError(f"sla_hours: unknown urgency {urgency!r}")
-            if hours <= 0:
-                raise ValueError(f"sla_hours.{urgency} must be > 0")
+        _check_sla(self.sla_hours, "sla_hours")
         ids = [u.id for u in self.units]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
