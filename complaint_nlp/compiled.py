@@ -10,7 +10,6 @@ against scikit-learn's ``predict_proba``.
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +20,9 @@ from scipy.special import expit
 from sklearn.pipeline import FeatureUnion
 
 __all__ = ["CompiledLinear", "char_wb_ngrams"]
+
+
+_WORD_MEMO = 200_000
 
 
 def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
@@ -45,13 +47,16 @@ class _Tfidf:
         if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
             raise ValueError("only l2-normalised idf vectorizers are compiled")
         self.analyze: Callable[[str], list[str]] = vectorizer.build_analyzer()
-        if (
+        # char_wb n-grams never cross words: each word's vocabulary indices are computed once
+        # (a bounded memo) and reused for every complaint that contains the word.
+        self.per_word = (
             vectorizer.analyzer == "char_wb"
             and vectorizer.lowercase
             and not vectorizer.strip_accents
-        ):
-            low, high = vectorizer.ngram_range
-            self.analyze = functools.partial(char_wb_ngrams, min_n=low, max_n=high)
+            and vectorizer.preprocessor is None
+        )
+        self.ngram_range = vectorizer.ngram_range
+        self.word_indices: dict[str, tuple[int, ...]] = {}
         self.vocabulary: dict[str, int] = vectorizer.vocabulary_
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.sublinear = bool(vectorizer.sublinear_tf)
@@ -59,7 +64,20 @@ class _Tfidf:
 
     def counts(self, text: str) -> Counter[int | None]:
         """Vocabulary index -> count of ``text``'s n-grams (key ``None``: out of vocabulary)."""
-        return Counter(map(self.vocabulary.get, self.analyze(text)))
+        if not self.per_word:
+            return Counter(map(self.vocabulary.get, self.analyze(text)))
+        memo = self.word_indices
+        found: list[int] = []
+        for word in text.lower().split():
+            indices = memo.get(word)
+            if indices is None:
+                grams = char_wb_ngrams(word, *self.ngram_range)
+                indices = tuple(j for j in map(self.vocabulary.get, grams) if j is not None)
+                if len(memo) >= _WORD_MEMO:
+                    memo.clear()
+                memo[word] = indices
+            found += indices
+        return Counter(found)
 
 
 class _Head:
