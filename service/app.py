@@ -7,40 +7,44 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 
 import complaint_nlp
+from complaint_nlp import DuplicateIndex, load_routing_table
 from complaint_nlp.exceptions import ModelNotFoundError
+from service.dependencies import ServiceState
+from service.routers import classify, health, model, route
 from service.settings import Settings
 
 log = logging.getLogger("complaint_nlp.service")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service; the model loads once, when the app starts."""
+    """Build the service; the model and routing table load once, when the app starts."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
-            app.state.model = complaint_nlp.load(settings.model_path)
+            loaded = complaint_nlp.load(settings.model_path)
         except ModelNotFoundError as exc:
             log.warning("no model: %s", exc)
-            app.state.model = None
+            loaded = None
+        if not settings.api_keys:
+            log.warning("no API keys configured: serve on localhost only")
+        app.state.service = ServiceState(
+            settings=settings,
+            model=loaded,
+            table=load_routing_table(settings.routing_table),
+            duplicates=DuplicateIndex(window=settings.duplicate_window),
+        )
         yield
 
-    app = FastAPI(title="complaint_nlp", version=complaint_nlp.__version__, lifespan=lifespan)
-    app.state.settings = settings
-    app.state.model = None
-
-    @app.get("/healthz")
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @app.get("/readyz")
-    def readyz() -> JSONResponse:
-        if app.state.model is None:
-            return JSONResponse({"status": "not ready", "reason": "no model"}, status_code=503)
-        return JSONResponse({"status": "ready"})
-
+    app = FastAPI(
+        title="complaint_nlp",
+        version=complaint_nlp.__version__,
+        description="Triage of Indonesian citizen complaints: category, urgency, unit, deadline.",
+        lifespan=lifespan,
+    )
+    for module in (health, classify, route, model):
+        app.include_router(module.router)
     return app

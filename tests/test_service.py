@@ -1,20 +1,114 @@
+"""The real app through its test client."""
+
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
 
+TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
-def test_ready_with_the_shipped_model() -> None:
-    with TestClient(create_app()) as client:
-        assert client.get("/healthz").json() == {"status": "ok"}
-        assert client.get("/readyz").json() == {"status": "ready"}
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    settings = Settings(max_text_chars=2_000, max_batch_items=5)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
 
 
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(model_path=tmp_path / "none"))) as client:
-        assert client.get("/healthz").status_code == 200
-        ready = client.get("/readyz")
-        assert ready.status_code == 503
-        assert ready.json()["reason"] == "no model"
+    with TestClient(create_app(Settings(model_path=tmp_path / "none"))) as no_model:
+        assert no_model.get("/healthz").status_code == 200
+        assert no_model.get("/readyz").status_code == 503
+        assert no_model.post("/v1/classify", json={"text": TEXT}).status_code == 503
+
+
+def test_classify_gives_one_triage_result(client: TestClient) -> None:
+    response = client.post("/v1/classify", json={"text": TEXT, "id": "S-1"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["complaint_id"] == "S-1"
+    assert (body["category"], body["urgency"]) == ("infrastructure", "high")
+    assert body["route"]["escalate"] is True
+    assert body["units"][0]["code"]
+    again = client.post("/v1/classify", json={"text": TEXT.lower(), "id": "S-2"}).json()
+    assert again["duplicate_of"]["id"] == "S-1"
+
+
+def test_batch_keeps_order(client: TestClient) -> None:
+    items = [
+        {"id": "b1", "text": "KTP saya belum jadi sudah tiga bulan"},
+        {"id": "b2", "text": "aplikasi layanan error tidak bisa login"},
+    ]
+    response = client.post("/v1/classify/batch", json={"items": items})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["complaint_id"] for r in results] == ["b1", "b2"]
+    assert [r["category"] for r in results] == ["bureaucracy", "information_technology"]
+
+
+def test_route_for_hand_labels(client: TestClient) -> None:
+    body = {"category": "bureaucracy", "urgency": "medium", "unit": "civil_registry"}
+    response = client.post("/v1/route", json=body)
+    assert response.status_code == 200
+    assert response.json()["unit_id"] == "disdukcapil"
+    assert response.json()["sla_hours"] == 72
+
+
+def test_model_description(client: TestClient) -> None:
+    body = client.get("/v1/model").json()
+    assert body["backend"] == "linear"
+    assert body["gold_test"]["category"]["macro_f1"] > 0.7
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "code"),
+    [
+        ("/v1/classify", {"text": 42}, 422),
+        ("/v1/classify", {"text": ""}, 422),
+        ("/v1/classify", {"text": "   "}, 422),
+        ("/v1/classify", {}, 422),
+        ("/v1/classify", {"text": "jalan rusak", "extra": 1}, 422),
+        ("/v1/classify", {"text": "x" * 2_001}, 413),
+        ("/v1/classify", ["jalan rusak"], 422),
+        ("/v1/classify/batch", {"items": []}, 422),
+        ("/v1/classify/batch", {"items": [{"text": "jalan rusak"}] * 6}, 413),
+        ("/v1/classify/batch", {"items": [{"text": None}]}, 422),
+        ("/v1/route", {"category": "roads", "urgency": "high"}, 422),
+        ("/v1/route", {"category": "other", "urgency": "high", "unit": "roads"}, 422),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx(
+    client: TestClient, path: str, payload: object, code: int
+) -> None:
+    response = client.post(path, json=payload)
+    assert response.status_code == code, response.text
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize(
+    "raw", [b"{not json", b"\xff\xfe\x00garbage", b"", b'{"text": "\xff\xff"}']
+)
+def test_broken_bodies_are_4xx_never_500(client: TestClient, raw: bytes) -> None:
+    response = client.post(
+        "/v1/classify", content=raw, headers={"content-type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+
+
+def test_api_keys_when_configured() -> None:
+    with TestClient(create_app(Settings(api_keys=["rahasia-1"]))) as secured:
+        assert secured.post("/v1/classify", json={"text": TEXT}).status_code == 401
+        wrong = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "x"})
+        assert wrong.status_code == 401
+        ok = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "rahasia-1"})
+        assert ok.status_code == 200
+        assert secured.get("/healthz").status_code == 200

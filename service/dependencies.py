@@ -1,0 +1,49 @@
+"""Shared request dependencies: the loaded state and API-key checking."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+
+from complaint_nlp import ComplaintClassifier, DuplicateIndex, RoutingTable
+from service.settings import Settings
+
+
+@dataclass
+class ServiceState:
+    """What the service loads once, when it starts."""
+
+    settings: Settings
+    model: ComplaintClassifier | None
+    table: RoutingTable
+    duplicates: DuplicateIndex
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+def require_api_key(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """Accept the request when no keys are configured, or when ``X-API-Key`` is one of them
+    (compared in constant time)."""
+    keys = get_state(request).settings.api_keys
+    if not keys:
+        return
+    given = (x_api_key or "").encode()
+    if not any(hmac.compare_digest(given, key.encode()) for key in keys):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or unknown X-API-Key")
+
+
+def require_model(state: Annotated[ServiceState, Depends(get_state)]) -> ComplaintClassifier:
+    if state.model is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no model loaded")
+    return state.model
+
+
+State = Annotated[ServiceState, Depends(get_state)]
+Model = Annotated[ComplaintClassifier, Depends(require_model)]
+Authorized = Depends(require_api_key)

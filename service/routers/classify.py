@@ -1,0 +1,47 @@
+"""Classify (and triage) one complaint or a batch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+
+from service.dependencies import Authorized, Model, State
+from service.schemas import BatchRequest, BatchResponse, ClassifyRequest, TriageResponse
+
+router = APIRouter(prefix="/v1", tags=["classify"], dependencies=[Authorized])
+
+
+def _check_length(state: State, items: list[ClassifyRequest]) -> None:
+    limit = state.settings.max_text_chars
+    for i, item in enumerate(items):
+        if len(item.text) > limit:
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE,
+                f"item {i}: text has {len(item.text)} characters, the limit is {limit}",
+            )
+
+
+@router.post("/classify", response_model=TriageResponse)
+def classify(body: ClassifyRequest, state: State, model: Model) -> dict[str, object]:
+    """Category, urgency, units, confidences, explanation, route and duplicate check."""
+    _check_length(state, [body])
+    result = model.triage(
+        body.text, complaint_id=body.id, table=state.table, duplicates=state.duplicates
+    )
+    return result.to_dict()
+
+
+@router.post("/classify/batch", response_model=BatchResponse)
+def classify_batch(body: BatchRequest, state: State, model: Model) -> dict[str, object]:
+    """:func:`classify` for many complaints; results come back in order."""
+    limit = state.settings.max_batch_items
+    if len(body.items) > limit:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"{len(body.items)} items, the limit is {limit} per request",
+        )
+    _check_length(state, body.items)
+    results = model.triage_batch(
+        [i.text for i in body.items], [i.id for i in body.items],
+        table=state.table, duplicates=state.duplicates,
+    )  # fmt: skip
+    return {"results": [r.to_dict() for r in results]}

@@ -1,0 +1,32 @@
+"""The loaded model's description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from service.dependencies import Authorized, Model
+
+router = APIRouter(prefix="/v1", tags=["model"], dependencies=[Authorized])
+
+
+@router.get("/model")
+def model_info(model: Model) -> dict[str, Any]:
+    """Name, version, backend, labels, thresholds and gold-test metrics of the model."""
+    meta = model.metadata
+    metrics = meta.get("metrics", {})
+    return {
+        "name": meta.get("name"),
+        "version": meta.get("version"),
+        "backend": model.backend,
+        "labels": model.labels,
+        "thresholds": meta.get("thresholds"),
+        "data": meta.get("data"),
+        "gold_test": {
+            head: {k: metrics.get(head, {}).get(k) for k in ("accuracy", "macro_f1")}
+            for head in ("category", "urgency")
+        }
+        | {"high_recall": metrics.get("urgency", {}).get("high_recall")},
+        "library_versions": meta.get("library_versions"),
+    }
