@@ -11,8 +11,10 @@ from fastapi import FastAPI
 import complaint_nlp
 from complaint_nlp import DuplicateIndex, load_routing_table
 from complaint_nlp.exceptions import ModelNotFoundError
+from service import feedback
 from service.dependencies import ServiceState
 from service.routers import classify, health, model, route
+from service.routers import feedback as feedback_router
 from service.settings import Settings
 
 log = logging.getLogger("complaint_nlp.service")
@@ -36,8 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             model=loaded,
             table=load_routing_table(settings.routing_table),
             duplicates=DuplicateIndex(window=settings.duplicate_window),
+            database=feedback.connect(settings.database_url),
         )
         yield
+        app.state.service.database.dispose()
 
     app = FastAPI(
         title="complaint_nlp",
@@ -45,6 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Triage of Indonesian citizen complaints: category, urgency, unit, deadline.",
         lifespan=lifespan,
     )
-    for module in (health, classify, route, model):
+    for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
     return app

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
+from sqlalchemy import Engine
 
 from complaint_nlp import ComplaintClassifier, DuplicateIndex, RoutingTable
 from service.settings import Settings
@@ -20,6 +21,7 @@ class ServiceState:
     model: ComplaintClassifier | None
     table: RoutingTable
     duplicates: DuplicateIndex
+    database: Engine
 
 
 def get_state(request: Request) -> ServiceState:

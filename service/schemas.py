@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from complaint_nlp.labels import UNITS
 
 Category = Literal[
     "infrastructure", "human_resources", "bureaucracy", "information_technology", "other"
@@ -69,3 +71,25 @@ class TriageResponse(BaseModel):
 
 class BatchResponse(BaseModel):
     results: list[TriageResponse]
+
+
+class FeedbackRequest(_Request):
+    complaint_id: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, description="the complaint text (stored PII-masked)")
+    category: Category | None = None
+    urgency: Urgency | None = None
+    unit: str | None = Field(default=None, examples=["civil_registry"])
+    reviewer: str = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _something_corrected(self) -> FeedbackRequest:
+        if self.category is None and self.urgency is None and self.unit is None:
+            raise ValueError("give at least one of category, urgency, unit")
+        if self.unit is not None and self.unit not in UNITS:
+            raise ValueError(f"unknown unit code {self.unit!r}")
+        return self
+
+
+class FeedbackResponse(BaseModel):
+    id: int
+    complaint_id: str

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     model_path: Path | None = None
     routing_table: Path | None = None
     api_keys: list[str] = Field(default_factory=list)
+    admin_key: str | None = None
+    database_url: str = "sqlite:///feedback.db"
     max_text_chars: int = Field(default=20_000, gt=0)
     max_batch_items: int = Field(default=1_000, gt=0)
     duplicate_window: int = Field(default=10_000, gt=0)

@@ -1,5 +1,7 @@
 """The real app through its test client."""
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,8 +15,11 @@ TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    settings = Settings(max_text_chars=2_000, max_batch_items=5)
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    database = tmp_path_factory.mktemp("db") / "feedback.db"
+    settings = Settings(
+        max_text_chars=2_000, max_batch_items=5, database_url=f"sqlite:///{database}"
+    )
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -25,7 +30,8 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(model_path=tmp_path / "none"))) as no_model:
+    settings = Settings(model_path=tmp_path / "none", database_url=f"sqlite:///{tmp_path}/f.db")
+    with TestClient(create_app(settings)) as no_model:
         assert no_model.get("/healthz").status_code == 200
         assert no_model.get("/readyz").status_code == 503
         assert no_model.post("/v1/classify", json={"text": TEXT}).status_code == 503
@@ -104,11 +110,67 @@ def test_broken_bodies_are_4xx_never_500(client: TestClient, raw: bytes) -> None
     assert 400 <= response.status_code < 500
 
 
-def test_api_keys_when_configured() -> None:
-    with TestClient(create_app(Settings(api_keys=["rahasia-1"]))) as secured:
+def test_api_keys_when_configured(tmp_path: Path) -> None:
+    with _app(tmp_path, api_keys=["rahasia-1"]) as secured:
         assert secured.post("/v1/classify", json={"text": TEXT}).status_code == 401
         wrong = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "x"})
         assert wrong.status_code == 401
         ok = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "rahasia-1"})
         assert ok.status_code == 200
         assert secured.get("/healthz").status_code == 200
+
+
+def _app(tmp_path: Path, **settings: object) -> TestClient:
+    url = f"sqlite:///{tmp_path / 'feedback.db'}"
+    return TestClient(create_app(Settings(database_url=url, **settings)))  # type: ignore[arg-type]
+
+
+def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
+    correction = {
+        "complaint_id": "F-1",
+        "text": "KTP belum jadi, NIK 3604011203850001 hp 081234567890",
+        "category": "human_resources",
+        "urgency": "high",
+        "reviewer": "petugas-1",
+    }
+    with _app(tmp_path) as app:
+        response = app.post("/v1/feedback", json=correction)
+        assert response.status_code == 201
+        assert response.json()["complaint_id"] == "F-1"
+        assert (
+            app.post(
+                "/v1/feedback", json={**correction, "category": None, "urgency": None}
+            ).status_code
+            == 422
+        )
+        exported = app.get("/v1/feedback/export")
+    assert exported.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert len(rows) == 1
+    assert rows[0]["text"] == "KTP belum jadi, NIK [NIK] hp [TELEPON]"
+    assert (rows[0]["category"], rows[0]["urgency"], rows[0]["unit"]) == (
+        "human_resources",
+        "high",
+        "",
+    )
+
+
+def test_feedback_survives_restarts(tmp_path: Path) -> None:
+    body = {"complaint_id": "R", "text": "jalan rusak", "urgency": "medium", "reviewer": "r"}
+    for round_ in range(3):
+        with _app(tmp_path) as app:
+            assert (
+                app.post("/v1/feedback", json={**body, "complaint_id": f"R-{round_}"}).status_code
+                == 201
+            )
+    with _app(tmp_path) as app:
+        rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
+    assert [r["complaint_id"] for r in rows] == ["R-0", "R-1", "R-2"]
+
+
+def test_export_needs_the_admin_key(tmp_path: Path) -> None:
+    with _app(tmp_path, api_keys=["k"], admin_key="admin") as app:
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": "k"}).status_code == 403
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": "admin"}).status_code == 200
+    with _app(tmp_path, api_keys=["k"]) as app:
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": "k"}).status_code == 403
