@@ -6,18 +6,20 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 
 import complaint_nlp
 from complaint_nlp import DuplicateIndex, load_routing_table
 from complaint_nlp.exceptions import ModelNotFoundError
 from service import feedback
 from service.dependencies import ServiceState
+from service.observability import Metrics, configure_logging, middleware
 from service.routers import classify, health, model, route
 from service.routers import feedback as feedback_router
 from service.settings import Settings
 
-log = logging.getLogger("complaint_nlp.service")
+log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,10 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             table=load_routing_table(settings.routing_table),
             duplicates=DuplicateIndex(window=settings.duplicate_window),
             database=feedback.connect(settings.database_url),
+            metrics=metrics,
         )
         yield
         app.state.service.database.dispose()
 
+    configure_logging(settings.log_level)
+    metrics = Metrics()
     app = FastAPI(
         title="complaint_nlp",
         version=complaint_nlp.__version__,
@@ -51,4 +56,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
+    app.state.metrics = metrics
+    app.middleware("http")(middleware(metrics))
+
+    @app.get("/metrics", tags=["health"])
+    def prometheus() -> Response:
+        """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
     return app

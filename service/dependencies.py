@@ -10,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from sqlalchemy import Engine
 
 from complaint_nlp import ComplaintClassifier, DuplicateIndex, RoutingTable
+from service.observability import Metrics
 from service.settings import Settings
 
 
@@ -22,6 +23,7 @@ class ServiceState:
     table: RoutingTable
     duplicates: DuplicateIndex
     database: Engine
+    metrics: Metrics
 
 
 def get_state(request: Request) -> ServiceState:

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.app import create_app
+from service.observability import JsonFormatter
 from service.settings import Settings
 
 TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
@@ -174,3 +177,28 @@ def test_export_needs_the_admin_key(tmp_path: Path) -> None:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": "admin"}).status_code == 200
     with _app(tmp_path, api_keys=["k"]) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": "k"}).status_code == 403
+
+
+def test_metrics_count_requests_and_predictions(client: TestClient) -> None:
+    client.post("/v1/classify", json={"text": "lampu jalan mati sudah seminggu"})
+    text = client.get("/metrics").text
+    assert 'complaint_requests_total{method="POST",route="/v1/classify",status="200"}' in text
+    assert "complaint_request_seconds_bucket" in text
+    assert 'complaint_predictions_total{head="category",label="infrastructure"}' in text
+    assert "complaint_needs_review_total" in text
+
+
+def test_logs_are_json_and_hold_no_complaint_text(client: TestClient) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("complaint_nlp.service")
+    logger.addHandler(handler)
+    try:
+        client.post("/v1/classify", json={"text": "Nama saya Siti, HP 081234567890, jalan rusak"})
+    finally:
+        logger.removeHandler(handler)
+    lines = stream.getvalue().splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert any(e.get("route") == "/v1/classify" and e.get("status") == 200 for e in entries)
+    assert all("Siti" not in line and "0812" not in line for line in lines)

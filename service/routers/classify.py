@@ -27,6 +27,7 @@ def classify(body: ClassifyRequest, state: State, model: Model) -> dict[str, obj
     result = model.triage(
         body.text, complaint_id=body.id, table=state.table, duplicates=state.duplicates
     )
+    state.metrics.observe([result.classification])
     return result.to_dict()
 
 
@@ -44,4 +45,5 @@ def classify_batch(body: BatchRequest, state: State, model: Model) -> dict[str, 
         [i.text for i in body.items], [i.id for i in body.items],
         table=state.table, duplicates=state.duplicates,
     )  # fmt: skip
+    state.metrics.observe(r.classification for r in results)
     return {"results": [r.to_dict() for r in results]}

@@ -1,0 +1,91 @@
+"""Prometheus metrics and structured JSON logs (which never hold request bodies, so no PII)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+
+from fastapi import Request, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+from complaint_nlp import Classification
+
+log = logging.getLogger("complaint_nlp.service")
+
+
+class Metrics:
+    """The service's metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "complaint_requests", "HTTP requests", ["method", "route", "status"],
+            registry=self.registry,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "complaint_request_seconds", "HTTP request latency", ["route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )  # fmt: skip
+        self.predictions = Counter(
+            "complaint_predictions", "Predicted labels", ["head", "label"], registry=self.registry
+        )
+        self.reviews = Counter(
+            "complaint_needs_review", "Classified complaints by needs_review", ["needs_review"],
+            registry=self.registry,
+        )  # fmt: skip
+
+    def observe(self, results: Iterable[Classification]) -> None:
+        for c in results:
+            self.predictions.labels("category", c.category).inc()
+            self.predictions.labels("urgency", c.urgency).inc()
+            self.reviews.labels(str(c.needs_review).lower()).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per log line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    log.handlers[:] = [handler]
+    log.setLevel(level.upper())
+    log.propagate = False
+
+
+def middleware(
+    metrics: Metrics,
+) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Count and time every request, and log its method, route, status and latency."""
+
+    async def record(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        seconds = time.perf_counter() - start
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        metrics.requests.labels(request.method, name, str(response.status_code)).inc()
+        metrics.latency.labels(name).observe(seconds)
+        log.info("request", extra={"fields": {"method": request.method, "route": name,
+                 "status": response.status_code, "ms": round(seconds * 1000, 2)}})  # fmt: skip
+        return response
+
+    return record
