@@ -171,12 +171,17 @@ def build_dataset(
             by_key[key] = record
 
     records = sorted(by_key.values(), key=lambda r: (r.date, r.id))
+    # Corrections of complaints outside the source are new training data (split "train");
+    # corrections of known complaints keep their complaint's date, hence its split.
+    new_ids = set()
     for complaint_id, fix in corrections.items():
         text = mask_pii(fix["text"]).strip()
         old = next((r for r in records if r.id == complaint_id), None)
+        if old is None:
+            new_ids.add(complaint_id)
         new = Record(
             id=complaint_id,
-            date=old.date if old else records[-1].date,
+            date=old.date if old else records[0].date,
             text=text or (old.text if old else ""),
             category=fix["category"] or (old.category if old else ""),
             urgency=fix["urgency"] or (old.urgency if old else ""),
@@ -186,11 +191,14 @@ def build_dataset(
         records = [r for r in records if r.id != complaint_id] + [new]
         stats.feedback += 1
 
-    last = max(r.date for r in records)
+    last = max(r.date for r in records if r.id not in new_ids)
     test_start = _month_start(last, test_months - 1)
     validation_start = _month_start(test_start, validation_months)
     records = [
-        dataclasses.replace(r, split=_split_of(r.date, validation_start, test_start))
+        dataclasses.replace(
+            r,
+            split="train" if r.id in new_ids else _split_of(r.date, validation_start, test_start),
+        )
         for r in records
     ]
     stats.kept = len(records)
