@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import cli, model, text
+from benchmarks import cli, model, service, text
 
 
 def main() -> None:
     text.main()
     model.main()
     cli.main()
+    service.main()
 
 
 if __name__ == "__main__":

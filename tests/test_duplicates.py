@@ -49,9 +49,9 @@ def test_best_match_wins_and_batch_sees_its_own_earlier_items() -> None:
 def test_window_is_bounded() -> None:
     index = DuplicateIndex(window=4)
     index.check(ORIGINAL, "old")
-    for i in range(20):
+    for i in range(1100):
         index.check(f"keluhan berbeda nomor {i} tentang hal {i * 7} yang lain", f"n{i}")
-    assert len(index) < 4 + 4
+    assert len(index) < 4 + 512
     assert index.check(ORIGINAL, "new") is None  # "old" has left the window
 
 
@@ -70,3 +70,14 @@ def test_bad_arguments() -> None:
         DuplicateIndex().check(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="ids"):
         DuplicateIndex().check_batch(["a b"], ["x", "y"])
+
+
+def test_concurrent_checks_are_safe() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = DuplicateIndex(window=50)
+    texts = [f"keluhan nomor {i} tentang jalan rusak di gang {i % 7}" for i in range(400)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda t: index.check(t[1], str(t[0])), enumerate(texts)))
+    assert len(results) == 400
+    assert len(index) < 50 + 512
