@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 from datetime import date, timedelta
+from pathlib import Path
 
 from complaint_nlp.dataset import Record
 
@@ -110,3 +112,12 @@ def fixture_records(per_template: int = 4) -> list[Record]:
         split = "train" if day.month <= 4 else "validation" if day.month <= 6 else "test"
         out.append(Record(str(i), day, text, category, urgency, unit, "annotation", split))
     return out
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """Write a small CSV file for a test and return its path."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

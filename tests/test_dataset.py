@@ -6,21 +6,14 @@ import pytest
 
 from complaint_nlp.dataset import DatasetStats, Record, build_dataset, read_dataset, write_dataset
 from complaint_nlp.exceptions import DataFileError
+from tests.fixtures import write_csv
 
 COMPLAINT_COLUMNS = ["id", "tanggal_keluhan", "keluhan", "topik", "instansi"]
 
 
-def _write(path: Path, columns: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    return path
-
-
 @pytest.fixture
 def sources(tmp_path: Path) -> dict[str, Path]:
-    complaints = _write(tmp_path / "c.csv", COMPLAINT_COLUMNS, [
+    complaints = write_csv(tmp_path / "c.csv", COMPLAINT_COLUMNS, [
         ["1", "2024-01-05 08:00:00", "Jalan berlubang di Cipocok, 0812-3456-7890", "Jalan", "PU"],
         ["2", "2024-01-06 09:00:00", "Jalan berlubang di Cipocok, 0812 3456 7890!", "Jalan", "PU"],
         ["3", "2024-02-10 10:00:00.000", "KTP belum jadi 3 bulan", "KTP", "Capil"],
@@ -28,14 +21,14 @@ def sources(tmp_path: Path) -> dict[str, Path]:
         ["5", "2024-04-20 10:00:00", "Aplikasi error tidak bisa login", "Aplikasi", "Kominfo"],
         ["6", "2024-04-21 10:00:00", "   ", "Jalan", "PU"],
     ])  # fmt: skip
-    annotations = _write(tmp_path / "a.csv", ["id", "category", "urgency"], [
+    annotations = write_csv(tmp_path / "a.csv", ["id", "category", "urgency"], [
         ["2", "infrastructure", "medium"],
         ["4", "human_resources", "medium"],
     ])  # fmt: skip
-    topics = _write(tmp_path / "t.csv", ["topik", "category"], [
+    topics = write_csv(tmp_path / "t.csv", ["topik", "category"], [
         ["Jalan", "infrastructure"], ["KTP", "bureaucracy"], ["Aplikasi", "information_technology"],
     ])  # fmt: skip
-    agencies = _write(tmp_path / "g.csv", ["instansi", "unit"], [
+    agencies = write_csv(tmp_path / "g.csv", ["instansi", "unit"], [
         ["PU", "public_works"], ["Capil", "civil_registry"], ["Kelurahan X", "sub_district"],
         ["Kominfo", "communication_it"],
     ])  # fmt: skip
@@ -74,9 +67,9 @@ def test_build_masks_dedupes_labels_and_splits(sources: dict[str, Path], tmp_pat
 
 
 def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> None:
-    feedback = _write(tmp_path / "f.csv", ["complaint_id", "text", "category", "urgency", "unit"], [
-        ["3", "KTP belum jadi 3 bulan, NIK 3604011203850001", "human_resources", "high", ""],
-    ])  # fmt: skip
+    header = ["complaint_id", "text", "category", "urgency", "unit"]
+    row = ["3", "KTP belum jadi 3 bulan, NIK 3604011203850001", "human_resources", "high", ""]
+    feedback = write_csv(tmp_path / "f.csv", header, [row])
     records, stats = _build(sources, feedback=feedback)
     fixed = next(r for r in records if r.id == "3")
     assert (fixed.category, fixed.urgency, fixed.unit) == (
@@ -89,13 +82,13 @@ def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> 
 
 
 def test_unknown_label_in_mapping_names_the_line(sources: dict[str, Path], tmp_path: Path) -> None:
-    bad = _write(tmp_path / "t.csv", ["topik", "category"], [["Jalan", "roads"]])
+    bad = write_csv(tmp_path / "t.csv", ["topik", "category"], [["Jalan", "roads"]])
     with pytest.raises(DataFileError, match=r"t.csv:2: unknown category 'roads'"):
         build_dataset(sources["complaints"], sources["annotations"], bad, sources["agencies"])
 
 
 def test_missing_column_and_missing_file(sources: dict[str, Path], tmp_path: Path) -> None:
-    bad = _write(tmp_path / "x.csv", ["id", "text"], [["1", "x"]])
+    bad = write_csv(tmp_path / "x.csv", ["id", "text"], [["1", "x"]])
     with pytest.raises(DataFileError, match="missing column"):
         build_dataset(bad, sources["annotations"], sources["topics"], sources["agencies"])
     with pytest.raises(DataFileError, match="not found"):

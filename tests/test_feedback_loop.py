@@ -1,6 +1,5 @@
 """End to end: corrections posted to the service, exported, merged by build_dataset, retrained."""
 
-import csv
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -10,28 +9,20 @@ from complaint_nlp.labels import UNITS
 from complaint_nlp.training import TrainingConfig, train_classifier
 from service.app import create_app
 from service.settings import Settings
-from tests.fixtures import fixture_records
+from tests.fixtures import fixture_records, write_csv
 
 NEW = "drone pemantau milik dinas rusak baling baling patah tidak bisa terbang"
-
-
-def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def test_corrections_reach_the_next_model(tmp_path: Path) -> None:
     records = fixture_records()
     header = ["id", "tanggal_keluhan", "keluhan", "topik", "instansi"]
     rows = [[r.id, f"{r.date} 09:00:00", r.text, "", r.unit] for r in records]
-    complaints = _write(tmp_path / "complaints.csv", header, rows)
-    annotations = _write(tmp_path / "annotations.csv", ["id", "category", "urgency"],
+    complaints = write_csv(tmp_path / "complaints.csv", header, rows)
+    annotations = write_csv(tmp_path / "annotations.csv", ["id", "category", "urgency"],
                          [[r.id, r.category, r.urgency] for r in records])  # fmt: skip
-    topics = _write(tmp_path / "topics.csv", ["topik", "category"], [])
-    agencies = _write(tmp_path / "agencies.csv", ["instansi", "unit"], [[u, u] for u in UNITS])
+    topics = write_csv(tmp_path / "topics.csv", ["topik", "category"], [])
+    agencies = write_csv(tmp_path / "agencies.csv", ["instansi", "unit"], [[u, u] for u in UNITS])
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'feedback.db'}")
     with TestClient(create_app(settings)) as client:
