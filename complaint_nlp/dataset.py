@@ -170,26 +170,28 @@ def build_dataset(
         ):
             by_key[key] = record
 
-    records = sorted(by_key.values(), key=lambda r: (r.date, r.id))
+    ordered = sorted(by_key.values(), key=lambda r: (r.date, r.id))
+    by_id = {r.id: r for r in ordered}
     # Corrections of complaints outside the source are new training data (split "train");
-    # corrections of known complaints keep their complaint's date, hence its split.
+    # corrections of known complaints keep their complaint's date, hence its split. A corrected
+    # complaint moves to the end of the table.
     new_ids = set()
     for complaint_id, fix in corrections.items():
         text = mask_pii(fix["text"]).strip()
-        old = next((r for r in records if r.id == complaint_id), None)
+        old = by_id.pop(complaint_id, None)
         if old is None:
             new_ids.add(complaint_id)
-        new = Record(
+        by_id[complaint_id] = Record(
             id=complaint_id,
-            date=old.date if old else records[0].date,
+            date=old.date if old else ordered[0].date,
             text=text or (old.text if old else ""),
             category=fix["category"] or (old.category if old else ""),
             urgency=fix["urgency"] or (old.urgency if old else ""),
             unit=fix["unit"] or (old.unit if old else ""),
             label_source="feedback",
         )
-        records = [r for r in records if r.id != complaint_id] + [new]
         stats.feedback += 1
+    records = list(by_id.values())
 
     last = max(r.date for r in records if r.id not in new_ids)
     test_start = _month_start(last, test_months - 1)
