@@ -12,6 +12,8 @@ that must act. The text pipeline is available on its own::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from complaint_nlp.classifier import Classification, ComplaintClassifier
 from complaint_nlp.duplicates import DuplicateIndex, DuplicateMatch
 from complaint_nlp.exceptions import (
@@ -24,14 +26,27 @@ from complaint_nlp.exceptions import (
 from complaint_nlp.normalize import normalize
 from complaint_nlp.persistence import load
 from complaint_nlp.pii import mask_pii
-from complaint_nlp.preprocess import TextPreprocessor
 from complaint_nlp.routing import Route, RoutingTable, load_routing_table, route
 from complaint_nlp.slang import expand_slang
 from complaint_nlp.stem import Stemmer, stem_word
 from complaint_nlp.stopwords import remove_stopwords
 from complaint_nlp.triage import TriageResult
 
+if TYPE_CHECKING:
+    from complaint_nlp.preprocess import TextPreprocessor
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # TextPreprocessor is a scikit-learn transformer: imported on first use, so that importing
+    # this package and classifying never import scikit-learn (0.7-0.9 s of a cold start).
+    if name == "TextPreprocessor":
+        from complaint_nlp.preprocess import TextPreprocessor
+
+        return TextPreprocessor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Classification",

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from complaint_nlp._validation import ensure_text, ensure_texts
 from complaint_nlp.compiled import CompiledLinear
 from complaint_nlp.exceptions import InvalidInputError
-from complaint_nlp.heads import HEADS, head_inputs, term_weights, top_classes
+from complaint_nlp.labels import HEADS
 from complaint_nlp.lexicon import SafetyLexicon
-from complaint_nlp.preprocess import Analysis, TextPreprocessor
+from complaint_nlp.pipeline import Analysis
 
 if TYPE_CHECKING:
     from complaint_nlp.duplicates import DuplicateIndex
@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     from complaint_nlp.triage import TriageResult
 
 __all__ = ["Classification", "ComplaintClassifier", "Thresholds"]
+
+#: Returns ``(features, heads)``: the fitted estimators of a classifier loaded without them.
+EstimatorLoader = Callable[[], tuple[Any, Mapping[str, Any]]]
+
+
+class Preprocessor(Protocol):
+    """What the classifier needs of its text pipeline (a ``TextPipeline`` or a fitted
+    ``TextPreprocessor``)."""
+
+    def analyze(self, text: str) -> Analysis: ...
+
+
+def top_classes(proba: np.ndarray, classes: Sequence[str], k: int) -> list[tuple[str, float]]:
+    """The ``k`` most probable classes of one probability row, best first."""
+    order = np.argsort(-proba)[:k]
+    return [(str(classes[i]), round(float(proba[i]), 4)) for i in order]
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,8 @@ class ComplaintClassifier:
     """Fitted heads (category, urgency, unit) with the preprocessing and decision rules.
 
     Build one with :func:`complaint_nlp.training.train_classifier` or load the shipped one with
-    :func:`complaint_nlp.load`.
+    :func:`complaint_nlp.load`. ``heads`` are the fitted scikit-learn estimators and ``features``
+    the linear backend's shared feature extractor (``None`` for fastText).
     """
 
     def __init__(
@@ -80,7 +97,7 @@ class ComplaintClassifier:
         heads: Mapping[str, Any],
         *,
         features: Any,
-        preprocessor: TextPreprocessor,
+        preprocessor: Preprocessor,
         lexicon: SafetyLexicon,
         thresholds: Thresholds,
         backend: str,
@@ -89,8 +106,9 @@ class ComplaintClassifier:
         missing = set(HEADS) - set(heads)
         if missing:
             raise ValueError(f"missing head(s): {sorted(missing)}")
-        self.heads = dict(heads)
-        self.features = features
+        self._heads: dict[str, Any] | None = dict(heads)
+        self._features = features
+        self._estimator_loader: EstimatorLoader | None = None
         self.preprocessor = preprocessor
         self.lexicon = lexicon
         self.thresholds = thresholds
@@ -98,9 +116,59 @@ class ComplaintClassifier:
         self.explain_terms = explain_terms
         self.metadata: dict[str, Any] = {}
 
+    @classmethod
+    def from_compiled(
+        cls,
+        compiled: CompiledLinear,
+        estimators: EstimatorLoader,
+        *,
+        preprocessor: Preprocessor,
+        lexicon: SafetyLexicon,
+        thresholds: Thresholds,
+        explain_terms: int = 5,
+    ) -> ComplaintClassifier:
+        """A linear classifier that predicts from ``compiled`` alone; its scikit-learn
+        estimators are read with ``estimators()`` the first time :attr:`heads` or
+        :attr:`features` is used (e.g. to inspect or re-save them)."""
+        missing = set(HEADS) - set(compiled.heads)
+        if missing:
+            raise ValueError(f"missing head(s): {sorted(missing)}")
+        self = cls.__new__(cls)
+        self._heads, self._features, self._estimator_loader = None, None, estimators
+        self.preprocessor = preprocessor
+        self.lexicon = lexicon
+        self.thresholds = thresholds
+        self.backend = "linear"
+        self.explain_terms = explain_terms
+        self.metadata = {}
+        self.__dict__["_compiled"] = compiled
+        return self
+
+    @property
+    def heads(self) -> dict[str, Any]:
+        """The fitted scikit-learn estimator of each head."""
+        if self._heads is None:
+            self._load_estimators()
+        assert self._heads is not None
+        return self._heads
+
+    @property
+    def features(self) -> Any:
+        """The fitted shared feature extractor of the linear backend (``None`` for fastText)."""
+        if self._heads is None:
+            self._load_estimators()
+        return self._features
+
+    def _load_estimators(self) -> None:
+        assert self._estimator_loader is not None
+        features, heads = self._estimator_loader()
+        self._features, self._heads = features, dict(heads)
+
     @functools.cached_property
     def labels(self) -> dict[str, list[str]]:
         """The classes each head can predict."""
+        if self._compiled is not None:
+            return self._compiled.labels
         return {name: [str(c) for c in head.classes_] for name, head in self.heads.items()}
 
     def classify(self, text: str) -> Classification:
@@ -119,6 +187,8 @@ class ComplaintClassifier:
             rows = self._compiled.features([a.text for a in analyses], [bool(s) for s in signals])
             proba = self._compiled.predict_proba(rows)
         else:
+            from complaint_nlp.heads import head_inputs
+
             inputs = head_inputs(self.features, analyses, signals)
             proba = {name: head.predict_proba(inputs[name]) for name, head in self.heads.items()}
         categories = [labels["category"][j] for j in proba["category"].argmax(axis=1)]
@@ -132,6 +202,8 @@ class ComplaintClassifier:
                 "urgency": self._compiled.term_weights(rows, "urgency", urgencies),
             }
         else:
+            from complaint_nlp.heads import term_weights
+
             pushes = {
                 head: [
                     term_weights(self.heads[head], a, bool(found), label)
@@ -198,11 +270,14 @@ class ComplaintClassifier:
     def _compiled(self) -> CompiledLinear | None:
         if self.features is None:
             return None
-        return CompiledLinear(self.features, self.heads, signal_head="urgency")
+        return CompiledLinear.from_estimators(self.features, self.heads, signal_head="urgency")
 
     def __getstate__(self) -> dict[str, Any]:
+        if self._heads is None:
+            self._load_estimators()
         state = self.__dict__.copy()
-        # Derived from the heads, rebuilt on first use.
+        # Derived from the heads, rebuilt on first use; the loader may not be picklable.
+        state["_estimator_loader"] = None
         state.pop("_compiled", None)
         state.pop("labels", None)
         state.pop("duplicates", None)

@@ -18,7 +18,6 @@ from itertools import count
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from complaint_nlp._validation import ensure_text, ensure_texts
 from complaint_nlp.stopwords import load_stopwords
@@ -60,6 +59,9 @@ class DuplicateIndex:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
         self.window = window
         self.threshold = threshold
+        # Imported here: loading and classifying never need scikit-learn (cold start).
+        from sklearn.feature_extraction.text import HashingVectorizer
+
         self._vectorizer = HashingVectorizer(
             ngram_range=(2, 2),
             binary=True,

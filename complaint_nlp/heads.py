@@ -22,7 +22,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from complaint_nlp.fasttext_model import FastTextClassifier
-from complaint_nlp.preprocess import Analysis
+from complaint_nlp.pipeline import Analysis
 
 __all__ = [
     "BACKENDS",
@@ -31,11 +31,9 @@ __all__ = [
     "make_features",
     "make_head",
     "term_weights",
-    "top_classes",
 ]
 
 BACKENDS = ("linear", "fasttext")
-HEADS = ("category", "urgency", "unit")
 #: Marks, in the urgency head's input, that a safety signal matched, so the model learns how much
 #: a signal weighs (measured: validation average precision of ``high`` .442 -> .452).
 SIGNAL_TOKEN = "__sinyal_bahaya__"
@@ -109,9 +107,3 @@ def term_weights(head: Any, analysis: Analysis, signal: bool, label: str) -> dic
     variants = [analysis.text] + [" ".join(t for t in tokens if t != u) for u in unique]
     proba = head.predict_proba([v + suffix for v in variants])[:, k]
     return {u: float(proba[0] - p) for u, p in zip(unique, proba[1:], strict=True)}
-
-
-def top_classes(proba: np.ndarray, classes: Sequence[str], k: int) -> list[tuple[str, float]]:
-    """The ``k`` most probable classes of one probability row, best first."""
-    order = np.argsort(-proba)[:k]
-    return [(str(classes[i]), round(float(proba[i]), 4)) for i in order]

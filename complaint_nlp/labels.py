@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["CATEGORIES", "UNITS", "URGENCIES"]
+__all__ = ["CATEGORIES", "HEADS", "UNITS", "URGENCIES"]
+
+#: What the classifier predicts, one head each.
+HEADS = ("category", "urgency", "unit")
 
 #: Which kind of problem must be fixed.
 CATEGORIES = ("infrastructure", "human_resources", "bureaucracy", "information_technology", "other")

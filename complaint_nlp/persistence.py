@@ -1,32 +1,43 @@
 """Saving and loading models: ``models/<name>/<version>/`` with the model, its metadata and card.
 
-``model.joblib`` is the fitted :class:`~complaint_nlp.classifier.ComplaintClassifier`;
-``metadata.json`` records the label sets, thresholds, training data hash, split dates, metrics,
-library versions and the SHA-256 of ``model.joblib``; ``MODEL_CARD.md`` describes it for people.
+``model.joblib`` is the fitted :class:`~complaint_nlp.classifier.ComplaintClassifier` with its
+scikit-learn estimators; for the linear backend, ``inference.npz`` holds the same model as plain
+arrays (see :mod:`complaint_nlp.compiled`), which is all that classifying needs.
+``metadata.json`` records the label sets, thresholds, text pipeline settings, training data
+hash, split dates, metrics, library versions and the SHA-256 of both files; ``MODEL_CARD.md``
+describes the model for people.
 
 joblib (pickle) runs code while it loads a file, so :func:`load` first checks the file's SHA-256
 against the metadata and the installed library versions against those it was saved with, and
 refuses a mismatch. This protects against a corrupted or swapped file next to its metadata, not
-against someone who can rewrite both: load only models from a source you trust.
+against someone who can rewrite both: load only models from a source you trust. A linear model
+is loaded from ``inference.npz`` without pickle (``allow_pickle=False``); ``model.joblib`` is
+read, after the same checks, only when its estimators are asked for
+(:attr:`ComplaintClassifier.heads <complaint_nlp.classifier.ComplaintClassifier.heads>`).
 """
 
 from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Mapping
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
-import joblib
+import numpy as np
 
-from complaint_nlp.classifier import ComplaintClassifier
+from complaint_nlp.classifier import ComplaintClassifier, Thresholds
+from complaint_nlp.compiled import CompiledLinear
 from complaint_nlp.dataset import file_sha256
 from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
+from complaint_nlp.lexicon import SafetyLexicon
+from complaint_nlp.pipeline import TextPipeline
 
 __all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "save"]
 
 MODEL_FILE = "model.joblib"
+INFERENCE_FILE = "inference.npz"
 METADATA_FILE = "metadata.json"
 CARD_FILE = "MODEL_CARD.md"
 #: The repository's model folder (present in a checkout or an editable install).
@@ -57,9 +68,22 @@ def save(
     card: str,
 ) -> Path:
     """Write the model, its metadata (completed with hash, labels and versions) and its card."""
+    import joblib
+
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
     joblib.dump(classifier, model_path, compress=("zlib", 6))
+    inference: dict[str, Any] = {}
+    compiled = classifier._compiled
+    if compiled is not None:
+        inference_path = directory / INFERENCE_FILE
+        arrays: dict[str, Any] = compiled.to_arrays()
+        np.savez_compressed(inference_path, allow_pickle=False, **arrays)
+        inference = {
+            "inference_file": INFERENCE_FILE,
+            "inference_sha256": file_sha256(inference_path),
+            "inference_bytes": inference_path.stat().st_size,
+        }
     full = {
         **metadata,
         "backend": classifier.backend,
@@ -70,7 +94,11 @@ def save(
             "low_weight": classifier.thresholds.low_weight,
             "review": dict(classifier.thresholds.review),
         },
+        "text_pipeline": _plain(_params(classifier.preprocessor)),
+        "safety_signals_file": _plain(classifier.lexicon.path),
+        "explain_terms": classifier.explain_terms,
         "library_versions": library_versions(),
+        **inference,
         "model_file": MODEL_FILE,
         "model_sha256": file_sha256(model_path),
         "model_bytes": model_path.stat().st_size,
@@ -78,6 +106,17 @@ def save(
     (directory / METADATA_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
     (directory / CARD_FILE).write_text(card)
     return directory
+
+
+def _params(preprocessor: Any) -> dict[str, Any]:
+    params = getattr(preprocessor, "params", None)
+    return dict(params if params is not None else preprocessor.get_params())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
 
 
 def _latest(model_dir: Path) -> Path:
@@ -125,8 +164,59 @@ def _check_versions(saved: dict[str, str], folder: Path) -> None:
         )
 
 
+def _verified(folder: Path, meta: Mapping[str, Any], name_key: str, default: str) -> Path:
+    """The file ``meta[name_key]`` of ``folder``, after checking its SHA-256 (``*_sha256``)."""
+    path = folder / str(meta.get(name_key, default))
+    if not path.is_file():
+        raise ModelNotFoundError(f"model file missing: {path}")
+    expected = str(meta.get(name_key.replace("_file", "_sha256")))
+    digest = file_sha256(path)
+    if digest != expected:
+        raise ModelIntegrityError(
+            f"{path} does not match its metadata (sha256 {digest[:12]}… expected "
+            f"{expected[:12]}…): refusing to load a changed model file"
+        )
+    return path
+
+
+def _read_joblib(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
+    import joblib
+
+    model_path = _verified(folder, meta, "model_file", MODEL_FILE)
+    classifier = joblib.load(model_path)
+    if not isinstance(classifier, ComplaintClassifier):
+        raise ModelIntegrityError(f"{model_path} does not hold a ComplaintClassifier")
+    return classifier
+
+
+def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
+    # Both files are checked now, so a changed model.joblib is refused here, not on first use.
+    _verified(folder, meta, "model_file", MODEL_FILE)
+    path = _verified(folder, meta, "inference_file", INFERENCE_FILE)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            compiled = CompiledLinear.from_arrays({k: data[k] for k in data.files})
+        thresholds = dict(meta["thresholds"])
+        preprocessor = TextPipeline(**meta["text_pipeline"])
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ModelIntegrityError(f"unreadable model in {folder}: {exc!r}") from None
+
+    def estimators() -> tuple[Any, dict[str, Any]]:
+        full = _read_joblib(folder, meta)
+        return full.features, full.heads
+
+    return ComplaintClassifier.from_compiled(
+        compiled,
+        estimators,
+        preprocessor=preprocessor,
+        lexicon=SafetyLexicon(meta.get("safety_signals_file")),
+        thresholds=Thresholds(**thresholds),
+        explain_terms=int(meta.get("explain_terms", 5)),
+    )
+
+
 def load(path: str | Path | None = None) -> ComplaintClassifier:
-    """Load a model, verifying its hash and library versions first (see the module docs).
+    """Load a model, verifying its hashes and library versions first (see the module docs).
 
     ``path``: a version folder, a model folder (its newest version is used) or ``None`` for the
     shipped default model.
@@ -136,18 +226,12 @@ def load(path: str | Path | None = None) -> ComplaintClassifier:
         meta = json.loads((folder / METADATA_FILE).read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelIntegrityError(f"unreadable metadata in {folder}: {exc}") from None
-    model_path = folder / meta.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelNotFoundError(f"model file missing: {model_path}")
-    digest = file_sha256(model_path)
-    if digest != meta.get("model_sha256"):
-        raise ModelIntegrityError(
-            f"{model_path} does not match its metadata (sha256 {digest[:12]}… expected "
-            f"{str(meta.get('model_sha256'))[:12]}…): refusing to load a changed model file"
-        )
+    if not isinstance(meta, dict):
+        raise ModelIntegrityError(f"unreadable metadata in {folder}: not a JSON object")
     _check_versions(meta.get("library_versions", {}), folder)
-    classifier = joblib.load(model_path)
-    if not isinstance(classifier, ComplaintClassifier):
-        raise ModelIntegrityError(f"{model_path} does not hold a ComplaintClassifier")
+    if "inference_file" in meta:
+        classifier = _read_inference(folder, meta)
+    else:
+        classifier = _read_joblib(folder, meta)
     classifier.metadata = meta
     return classifier

@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from complaint_nlp._resources import PathLike
-from complaint_nlp._validation import ensure_text, ensure_texts
-from complaint_nlp.normalize import normalize
-from complaint_nlp.pii import mask_pii
-from complaint_nlp.slang import load_slang
-from complaint_nlp.stem import Stemmer
-from complaint_nlp.stopwords import load_stopwords
+from complaint_nlp._validation import ensure_texts
+from complaint_nlp.pipeline import Analysis, TextPipeline
 
 __all__ = ["Analysis", "TextPreprocessor"]
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """One text after preprocessing.
-
-    ``clean`` is the normalised, slang-expanded text (before stop words and stemming);
-    ``pairs`` holds, for each token the models see, the writer's word it came from.
-    """
-
-    clean: str
-    pairs: list[tuple[str, str]]
-
-    @property
-    def text(self) -> str:
-        """The preprocessed text: the tokens, space-separated."""
-        return " ".join(token for _, token in self.pairs)
-
-
 class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Turns raw complaint texts into cleaned, stemmed token strings.
-
-    Steps: :func:`~complaint_nlp.mask_pii`, :func:`~complaint_nlp.normalize`, then per token
-    :func:`~complaint_nlp.expand_slang`, :func:`~complaint_nlp.remove_stopwords` and
-    :meth:`Stemmer.stem_word`; the output equals composing those pure functions on the whole
-    text, but one pass also records which of the writer's words each token came from.
-    Word lists default to the shipped files; pass a path to use your own.
+    """:class:`~complaint_nlp.pipeline.TextPipeline` as a scikit-learn transformer: turns raw
+    complaint texts into cleaned, stemmed token strings (same parameters).
 
     >>> TextPreprocessor().fit_transform(["Jln di dpn rmh sdh rusak parahhh, gak diperbaiki2"])
     ['jalan depan rumah sudah rusak parah tidak baik']
@@ -71,27 +44,13 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         """Load the word lists; the texts themselves teach this transformer nothing."""
         if X is not None:
             ensure_texts(X, "X")
-        self.slang_table_: Mapping[str, str] = load_slang(self.slang_path) if self.slang else {}
-        self.stopwords_: Set[str] = (
-            load_stopwords(self.stopwords_path) if self.stopwords else frozenset()
-        )
-        self.stemmer_ = Stemmer(self.stem_exceptions_path) if self.stem else None
+        self.pipeline_ = TextPipeline(**self.get_params())
         return self
 
     def analyze(self, text: str) -> Analysis:
         """Preprocess one text, keeping which of the writer's words each token came from."""
-        check_is_fitted(self, "slang_table_")
-        words = normalize(mask_pii(ensure_text(text))).split()
-        slang, stopwords, stemmer = self.slang_table_, self.stopwords_, self.stemmer_
-        clean: list[str] = []
-        pairs: list[tuple[str, str]] = []
-        for word in words:
-            expanded = slang.get(word, word)
-            for part in expanded.split() if expanded is not word else (word,):
-                clean.append(part)
-                if part not in stopwords:
-                    pairs.append((word, stemmer.stem_word(part) if stemmer else part))
-        return Analysis(clean=" ".join(clean), pairs=pairs)
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_.analyze(text)
 
     def transform_one(self, text: str) -> str:
         """Preprocess a single text."""

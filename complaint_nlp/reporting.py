@@ -174,7 +174,8 @@ _LIMITS = """## Limits and known failure modes
 def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
     """The Markdown model card of a model version, from its metadata."""
     data = metadata["data"]
-    metrics = markdown_report({f"{name} {version}": metadata["metrics"]}).split("\n", 6)[6]
+    report = markdown_report({f"{name} {version}": metadata["metrics"]})
+    metrics = report[report.index("| model |") :]  # from the summary table's header on
     return "\n".join(
         [
             f"# Model card: {name} {version}",

@@ -20,7 +20,8 @@ from sklearn.metrics import f1_score, recall_score
 
 from complaint_nlp.classifier import ComplaintClassifier, Thresholds
 from complaint_nlp.dataset import Record
-from complaint_nlp.heads import HEADS, head_inputs, make_features, make_head
+from complaint_nlp.heads import head_inputs, make_features, make_head
+from complaint_nlp.labels import HEADS
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.preprocess import TextPreprocessor
 

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from complaint_nlp import ComplaintClassifier
-from complaint_nlp.compiled import char_wb_ngrams
+from complaint_nlp.compiled import CompiledLinear, char_wb_ngrams, word_ngrams
 from complaint_nlp.heads import head_inputs
 from tests.fixtures import TEMPLATES
 
@@ -28,6 +28,23 @@ def test_compiled_probabilities_equal_scikit_learn(linear_model: ComplaintClassi
         np.testing.assert_allclose(ours[name], head.predict_proba(inputs[name]), atol=1e-10)
 
 
+def test_arrays_round_trip_gives_the_same_probabilities(
+    linear_model: ComplaintClassifier,
+) -> None:
+    compiled = linear_model._compiled
+    assert compiled is not None
+    arrays = compiled.to_arrays()
+    assert all(a.dtype != object for a in arrays.values())  # savable without pickle
+    again = CompiledLinear.from_arrays(arrays)
+    texts = [linear_model.preprocessor.analyze(t).text for t in TEXTS]
+    flags = [i % 2 == 0 for i in range(len(texts))]
+    rows = compiled.features(texts, flags)
+    assert (again.features(texts, flags) != rows).nnz == 0
+    for name, proba in compiled.predict_proba(rows).items():
+        np.testing.assert_array_equal(again.predict_proba(rows)[name], proba)
+    assert again.labels == linear_model.labels
+
+
 def test_compiled_handles_empty_and_unknown_texts(linear_model: ComplaintClassifier) -> None:
     compiled = linear_model._compiled
     assert compiled is not None
@@ -45,3 +62,14 @@ def test_compiled_handles_empty_and_unknown_texts(linear_model: ComplaintClassif
 def test_char_wb_ngrams_equal_scikit_learn(text: str, low: int, extra: int) -> None:
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, low + extra)).build_analyzer()
     assert char_wb_ngrams(text, low, low + extra) == reference(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab c\t\nÉ-_1.,"), max_size=40),
+    st.integers(1, 3),
+    st.integers(0, 2),
+)
+def test_word_ngrams_equal_scikit_learn(text: str, low: int, extra: int) -> None:
+    reference = TfidfVectorizer(ngram_range=(low, low + extra)).build_analyzer()
+    assert word_ngrams(text, low, low + extra) == reference(text)

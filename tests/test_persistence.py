@@ -1,6 +1,10 @@
+import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import complaint_nlp
@@ -27,12 +31,56 @@ def test_round_trip_gives_identical_results(trained: ComplaintClassifier, tmp_pa
     assert complaint_nlp.load(tmp_path / "m").metadata["model_sha256"] == meta["model_sha256"]
 
 
-def test_tampered_model_file_is_refused(linear_model: ComplaintClassifier, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["model.joblib", "inference.npz"])
+def test_tampered_model_file_is_refused(
+    linear_model: ComplaintClassifier, tmp_path: Path, name: str
+) -> None:
     folder = _save(linear_model, tmp_path / "v1")
-    with (folder / "model.joblib").open("ab") as f:
+    with (folder / name).open("ab") as f:
         f.write(b"\0")
     with pytest.raises(ModelIntegrityError, match="does not match its metadata"):
         complaint_nlp.load(folder)
+
+
+def test_broken_inference_file_with_matching_hash_is_refused(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    np.savez(folder / "inference.npz", parts=np.array(["word"]))
+    meta_path = folder / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    meta["inference_sha256"] = hashlib.sha256((folder / "inference.npz").read_bytes()).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelIntegrityError, match="unreadable model"):
+        complaint_nlp.load(folder)
+
+
+def test_linear_model_loads_from_arrays_and_reads_estimators_on_demand(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    loaded = complaint_nlp.load(folder)
+    assert loaded._heads is None  # nothing unpickled yet
+    assert loaded.classify_batch(TEXTS) == linear_model.classify_batch(TEXTS)
+    assert loaded.labels == linear_model.labels
+    assert set(loaded.heads) == {"category", "urgency", "unit"}  # read from model.joblib now
+    assert loaded.features is not None
+    again = complaint_nlp.load(_save(loaded, tmp_path / "v2"))
+    assert again.classify_batch(TEXTS) == linear_model.classify_batch(TEXTS)
+
+
+def test_loading_and_classifying_never_import_scikit_learn(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    code = (
+        "import sys, complaint_nlp\n"
+        f"c = complaint_nlp.load({str(folder)!r})\n"
+        "c.classify_batch(['pohon tumbang menutup jalan', 'ktp belum jadi'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'joblib'))))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
 
 
 def test_other_library_versions_are_refused(

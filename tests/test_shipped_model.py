@@ -21,10 +21,15 @@ def test_default_model_loads_and_classifies() -> None:
     assert result.urgency == "high"
 
 
-def test_default_model_is_small() -> None:
+def test_default_model_is_small_and_has_a_card() -> None:
     folder = resolve_model_dir(None)
-    assert (folder / "model.joblib").stat().st_size < 25 * 1024 * 1024
-    assert (folder / "MODEL_CARD.md").is_file()
+    assert sum(f.stat().st_size for f in folder.iterdir()) < 25 * 1024 * 1024
+    card = (folder / "MODEL_CARD.md").read_text()
+    meta = json.loads((folder / "metadata.json").read_text())
+    assert "| model | category acc | category macro-F1 |" in card
+    row = f"| **{meta['name']} {meta['version']}** | {meta['metrics']['category']['accuracy']:.3f}"
+    assert row in card
+    assert "### Urgency" in card and "## Limits and known failure modes" in card
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets is not beside this checkout")

@@ -1,0 +1,96 @@
+"""The text pipeline as a plain object: PII, normalise, slang, stop words, stem.
+
+:class:`TextPipeline` holds no scikit-learn state, so a model can be loaded and run without
+importing scikit-learn; :class:`complaint_nlp.TextPreprocessor` wraps it as a transformer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from complaint_nlp._resources import PathLike
+from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.normalize import normalize
+from complaint_nlp.pii import mask_pii
+from complaint_nlp.slang import load_slang
+from complaint_nlp.stem import Stemmer
+from complaint_nlp.stopwords import load_stopwords
+
+__all__ = ["Analysis", "TextPipeline"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One text after preprocessing.
+
+    ``clean`` is the normalised, slang-expanded text (before stop words and stemming);
+    ``pairs`` holds, for each token the models see, the writer's word it came from.
+    """
+
+    clean: str
+    pairs: list[tuple[str, str]]
+
+    @property
+    def text(self) -> str:
+        """The preprocessed text: the tokens, space-separated."""
+        return " ".join(token for _, token in self.pairs)
+
+
+class TextPipeline:
+    """Turns raw complaint texts into cleaned, stemmed token strings.
+
+    Steps: :func:`~complaint_nlp.mask_pii`, :func:`~complaint_nlp.normalize`, then per token
+    :func:`~complaint_nlp.expand_slang`, :func:`~complaint_nlp.remove_stopwords` and
+    :meth:`Stemmer.stem_word`; the output equals composing those pure functions on the whole
+    text, but one pass also records which of the writer's words each token came from.
+    Word lists default to the shipped files; pass a path to use your own.
+
+    >>> TextPipeline().transform_one("Jln di dpn rmh sdh rusak parahhh, gak diperbaiki2")
+    'jalan depan rumah sudah rusak parah tidak baik'
+    """
+
+    def __init__(
+        self,
+        *,
+        slang: bool = True,
+        stopwords: bool = True,
+        stem: bool = True,
+        slang_path: PathLike | None = None,
+        stopwords_path: PathLike | None = None,
+        stem_exceptions_path: PathLike | None = None,
+    ) -> None:
+        self.params: dict[str, Any] = {
+            "slang": slang,
+            "stopwords": stopwords,
+            "stem": stem,
+            "slang_path": slang_path,
+            "stopwords_path": stopwords_path,
+            "stem_exceptions_path": stem_exceptions_path,
+        }
+        self.slang = load_slang(slang_path) if slang else {}
+        self.stopwords = load_stopwords(stopwords_path) if stopwords else frozenset()
+        self.stemmer = Stemmer(stem_exceptions_path) if stem else None
+
+    def analyze(self, text: str) -> Analysis:
+        """Preprocess one text, keeping which of the writer's words each token came from."""
+        words = normalize(mask_pii(ensure_text(text))).split()
+        slang, stopwords, stemmer = self.slang, self.stopwords, self.stemmer
+        clean: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        for word in words:
+            expanded = slang.get(word, word)
+            for part in expanded.split() if expanded is not word else (word,):
+                clean.append(part)
+                if part not in stopwords:
+                    pairs.append((word, stemmer.stem_word(part) if stemmer else part))
+        return Analysis(clean=" ".join(clean), pairs=pairs)
+
+    def transform_one(self, text: str) -> str:
+        """Preprocess a single text."""
+        return self.analyze(text).text
+
+    def transform(self, texts: Iterable[str]) -> list[str]:
+        """Preprocess every text."""
+        return [self.transform_one(text) for text in ensure_texts(texts, "X")]
