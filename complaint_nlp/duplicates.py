@@ -30,6 +30,8 @@ __all__ = ["DEFAULT_THRESHOLD", "DuplicateIndex", "DuplicateMatch"]
 #: other flags were mostly re-sends with small edits). At 0.8 one inserted word in a short
 #: complaint already falls below the bar.
 DEFAULT_THRESHOLD = 0.75
+#: Up to this many queries, the tail is searched without transposing it.
+_FEW = 8
 _BLOCK = 512
 
 
@@ -92,16 +94,38 @@ class DuplicateIndex:
     def _best(self, vectors: sp.csr_matrix) -> tuple[np.ndarray, list[str | None]]:
         best = np.zeros(vectors.shape[0])
         who: list[str | None] = [None] * vectors.shape[0]
-        windows = ((self._old_t, self._old[1]), (self._new[0].T.tocsr(), self._new[1]))
-        for transposed, ids in windows:
+        for sims, ids in ((self._old_sims(vectors), self._old[1]), self._new_sims(vectors)):
             if not ids:
                 continue
-            sims = (vectors @ transposed).toarray()
             top = sims.argmax(axis=1)
             for row, col in enumerate(top):
                 if sims[row, col] > best[row]:
                     best[row], who[row] = sims[row, col], ids[col]
         return best, who
+
+    def _old_sims(self, vectors: sp.csr_matrix) -> np.ndarray:
+        return np.asarray((vectors @ self._old_t).toarray())
+
+    def _new_sims(self, vectors: sp.csr_matrix) -> tuple[np.ndarray, list[str]]:
+        """Similarities to the tail. A few queries are matched on the tail's non-zeros:
+        transposing the tail for a sparse product costs O(n_features) whatever the sizes
+        (measured: 0.8 ms of a 3 ms single check); batches pay it once."""
+        tail, ids = self._new
+        if not ids or vectors.shape[0] > _FEW:
+            return np.asarray((vectors @ tail.T.tocsr()).toarray()), ids
+        sims = np.zeros((vectors.shape[0], len(ids)))
+        rows = np.repeat(np.arange(tail.shape[0]), np.diff(tail.indptr))
+        for i in range(vectors.shape[0]):
+            start, end = vectors.indptr[i], vectors.indptr[i + 1]
+            values = vectors.data[start:end].tolist()
+            query = dict(zip(vectors.indices[start:end].tolist(), values, strict=True))
+            shared = np.isin(tail.indices, vectors.indices[start:end])
+            if shared.any():
+                weights = [query[j] for j in tail.indices[shared].tolist()]
+                sims[i] = np.bincount(
+                    rows[shared], weights=tail.data[shared] * weights, minlength=len(ids)
+                )
+        return sims, ids
 
     def _add(self, vectors: sp.csr_matrix, ids: list[str]) -> None:
         matrix, names = self._new
@@ -137,9 +161,9 @@ class DuplicateIndex:
     def _check(self, vectors: sp.csr_matrix, names: list[str]) -> list[DuplicateMatch | None]:
         out: list[DuplicateMatch | None] = []
         best, who = self._best(vectors)
-        within = (vectors @ vectors.T).toarray()
+        within = (vectors @ vectors.T).toarray() if len(names) > 1 else None
         for i in range(len(names)):
-            if i:
+            if within is not None and i:
                 j = int(within[i, :i].argmax())
                 if within[i, j] > best[i]:
                     best[i], who[i] = within[i, j], names[j]

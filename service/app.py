@@ -14,7 +14,7 @@ from complaint_nlp import DuplicateIndex, load_routing_table
 from complaint_nlp.exceptions import ModelNotFoundError
 from service import feedback
 from service.dependencies import ServiceState
-from service.observability import Metrics, configure_logging, middleware
+from service.observability import Metrics, MetricsMiddleware, configure_logging
 from service.routers import classify, health, model, route
 from service.routers import feedback as feedback_router
 from service.settings import Settings
@@ -57,10 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
     app.state.metrics = metrics
-    app.middleware("http")(middleware(metrics))
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.get("/metrics", tags=["health"])
-    def prometheus() -> Response:
+    async def prometheus() -> Response:
         """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 
-from fastapi import Request, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from complaint_nlp import Classification
 
@@ -69,23 +69,38 @@ def configure_logging(level: str) -> None:
     log.propagate = False
 
 
-def middleware(
-    metrics: Metrics,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """Count and time every request, and log its method, route, status and latency."""
+class MetricsMiddleware:
+    """Count and time every request, and log its method, route, status and latency.
 
-    async def record(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` (``app.middleware("http")``)
+    runs each request through extra tasks and memory streams.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         start = time.perf_counter()
-        response = await call_next(request)
-        seconds = time.perf_counter() - start
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        metrics.requests.labels(request.method, name, str(response.status_code)).inc()
-        metrics.latency.labels(name).observe(seconds)
-        log.info("request", extra={"fields": {"method": request.method, "route": name,
-                 "status": response.status_code, "ms": round(seconds * 1000, 2)}})  # fmt: skip
-        return response
+        status = 500  # if the app fails before it starts a response
 
-    return record
+        async def send_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            seconds = time.perf_counter() - start
+            name = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            self.metrics.requests.labels(method, name, str(status)).inc()
+            self.metrics.latency.labels(name).observe(seconds)
+            if log.isEnabledFor(logging.INFO):
+                log.info("request", extra={"fields": {"method": method, "route": name,
+                         "status": status, "ms": round(seconds * 1000, 2)}})  # fmt: skip

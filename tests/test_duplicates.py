@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from complaint_nlp import DuplicateIndex, DuplicateMatch, InvalidInputError
@@ -81,3 +82,25 @@ def test_concurrent_checks_are_safe() -> None:
         results = list(pool.map(lambda t: index.check(t[1], str(t[0])), enumerate(texts)))
     assert len(results) == 400
     assert len(index) < 50 + 512
+
+
+def test_single_and_batch_checks_find_the_brute_force_best_match() -> None:
+    # 700 complaints: past the 512-row tail, so both the stacked rows and the tail are searched,
+    # one query at a time (tail without transposing) and in batches (tail transposed).
+    words = ["jalan", "rusak", "lampu", "mati", "sampah", "banjir", "ktp", "aplikasi", "error"]
+    rng = np.random.default_rng(0)
+    texts = [" ".join(rng.choice(words, size=8)) for _ in range(700)]
+    one, batched = DuplicateIndex(threshold=0.01), DuplicateIndex(threshold=0.01)
+    singles = [one.check(t, str(i)) for i, t in enumerate(texts)]
+    batches = [m for k in range(0, 700, 50) for m in batched.check_batch(texts[k : k + 50])]
+    vectors = one._vectors(texts)
+    sims = (vectors @ vectors.T).toarray()
+    assert sum(m is not None for m in singles) > 600
+    for i in range(1, 700):
+        expected = sims[i, :i].max()
+        for found in (singles[i], batches[i]):
+            if expected < 0.01:
+                assert found is None
+            else:
+                assert found is not None
+                assert found.similarity == pytest.approx(round(expected, 4), abs=1e-4)

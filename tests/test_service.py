@@ -188,6 +188,14 @@ def test_metrics_count_requests_and_predictions(client: TestClient) -> None:
     assert "complaint_needs_review_total" in text
 
 
+def test_metrics_count_rejected_and_unknown_requests(client: TestClient) -> None:
+    assert client.post("/v1/classify", json={"text": ""}).status_code == 422
+    assert client.get("/v1/nothing-here").status_code == 404
+    text = client.get("/metrics").text
+    assert 'complaint_requests_total{method="POST",route="/v1/classify",status="422"}' in text
+    assert 'complaint_requests_total{method="GET",route="unmatched",status="404"}' in text
+
+
 def test_logs_are_json_and_hold_no_complaint_text(client: TestClient) -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

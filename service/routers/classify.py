@@ -21,8 +21,10 @@ def _check_length(state: State, items: list[ClassifyRequest]) -> None:
 
 
 @router.post("/classify", response_model=TriageResponse)
-def classify(body: ClassifyRequest, state: State, model: Model) -> dict[str, object]:
+async def classify(body: ClassifyRequest, state: State, model: Model) -> dict[str, object]:
     """Category, urgency, units, confidences, explanation, route and duplicate check."""
+    # Runs on the event loop: about a millisecond of CPU under the GIL, where a worker thread
+    # would add its hand-over cost and no parallelism. Batches (up to a second) use threads.
     _check_length(state, [body])
     result = model.triage(
         body.text, complaint_id=body.id, table=state.table, duplicates=state.duplicates

@@ -11,13 +11,13 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     """The process is alive."""
     return {"status": "ok"}
 
 
 @router.get("/readyz")
-def readyz(state: State) -> JSONResponse:
+async def readyz(state: State) -> JSONResponse:
     """The model is loaded and the service can classify."""
     if state.model is None:
         return JSONResponse({"status": "not ready", "reason": "no model"}, status_code=503)

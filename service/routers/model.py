@@ -12,7 +12,7 @@ router = APIRouter(prefix="/v1", tags=["model"], dependencies=[Authorized])
 
 
 @router.get("/model")
-def model_info(model: Model) -> dict[str, Any]:
+async def model_info(model: Model) -> dict[str, Any]:
     """Name, version, backend, labels, thresholds and gold-test metrics of the model."""
     meta = model.metadata
     metrics = meta.get("metrics", {})

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1", tags=["route"], dependencies=[Authorized])
 
 
 @router.post("/route", response_model=RouteResponse)
-def route_labels(body: RouteRequest, state: State) -> dict[str, object]:
+async def route_labels(body: RouteRequest, state: State) -> dict[str, object]:
     """The unit and deadline for labels a person chose."""
     try:
         labels = manual_classification(body.category, body.urgency, body.unit)
