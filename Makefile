@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/uvicorn service.app:create_app --factory --host $(HOST) --port $(PORT)
+	$(BIN)/python -m service --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,7 +14,12 @@ from complaint_nlp import DuplicateIndex, load_routing_table
 from complaint_nlp.exceptions import ModelNotFoundError
 from service import feedback
 from service.dependencies import ServiceState
-from service.observability import Metrics, MetricsMiddleware, configure_logging
+from service.observability import (
+    LocalOnlyMiddleware,
+    Metrics,
+    MetricsMiddleware,
+    configure_logging,
+)
 from service.routers import classify, health, model, route
 from service.routers import feedback as feedback_router
 from service.settings import Settings
@@ -34,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("no model: %s", exc)
             loaded = None
         if not settings.api_keys:
-            log.warning("no API keys configured: serve on localhost only")
+            log.warning("no API keys configured: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
             model=loaded,
@@ -57,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
     app.state.metrics = metrics
+    if not settings.api_keys:
+        app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.get("/metrics", tags=["health"])

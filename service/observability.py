@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
@@ -104,3 +105,34 @@ class MetricsMiddleware:
             if log.isEnabledFor(logging.INFO):
                 log.info("request", extra={"fields": {"method": method, "route": name,
                          "status": status, "ms": round(seconds * 1000, 2)}})  # fmt: skip
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+class LocalOnlyMiddleware:
+    """Refuses (403) every HTTP request that does not come from this machine: used when no API
+    keys are configured, whatever address the server was told to listen on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        # A Unix socket has no client address: only local processes can reach it.
+        if scope["type"] != "http" or client is None or is_loopback(client[0]):
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(
+            {"detail": "no API keys configured: this service only answers local callers"}
+        ).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 403, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

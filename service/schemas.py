@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
+from fastapi import Body
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complaint_nlp.labels import UNITS
@@ -14,6 +15,82 @@ Category = Literal[
 Urgency = Literal["high", "medium", "low"]
 
 _EXAMPLE = "Pohon besar tumbang menutup Jl. Ahmad Yani, kabel listrik putus. Mohon segera!"
+
+
+def _examples(**named: tuple[str, Any]) -> Any:
+    """A request body with named examples for the OpenAPI docs: name -> (summary, value)."""
+    return Body(
+        openapi_examples={
+            name: {"summary": summary, "value": value} for name, (summary, value) in named.items()
+        }
+    )
+
+
+#: Complaints as people write them (made up for the docs), one per kind of problem.
+CLASSIFY_EXAMPLES = _examples(
+    pohon_tumbang=(
+        "Bahaya sekarang: infrastruktur, urgensi tinggi",
+        {"id": "LAPOR-2025-000123", "text": _EXAMPLE},
+    ),
+    ktp_belum_jadi=(
+        "Dokumen terlambat: birokrasi",
+        {"id": "WA-0815", "text": "KTP-el saya belum jadi sudah 3 bulan, katanya blangko habis"},
+    ),
+    aplikasi_error=(
+        "Layanan daring gagal: teknologi informasi",
+        {"text": "Aplikasi antrean online puskesmas error terus, OTP tidak pernah masuk"},
+    ),
+    pungli=(
+        "Perilaku petugas: SDM",
+        {"text": "Petugas kelurahan minta uang 50 ribu supaya surat pengantar cepat selesai"},
+    ),
+    saran=(
+        "Saran tanpa kerusakan: urgensi rendah",
+        {"text": "Usul agar taman kota ditambah bangku dan tempat sampah"},
+    ),
+)
+BATCH_EXAMPLES = _examples(
+    dua_aduan=(
+        "Dua aduan sekaligus; hasil kembali berurutan",
+        {
+            "items": [
+                {"id": "A-1", "text": "Lampu PJU di depan masjid mati sudah seminggu"},
+                {"id": "A-2", "text": "Air PDAM tidak mengalir 3 hari di RT 02 RW 05"},
+            ]
+        },
+    ),
+)
+ROUTE_EXAMPLES = _examples(
+    dukcapil=(
+        "Label dipilih petugas",
+        {"category": "bureaucracy", "urgency": "medium", "unit": "civil_registry"},
+    ),
+    tanpa_unit=(
+        "Tanpa unit: tabel rute memilih",
+        {"category": "infrastructure", "urgency": "high"},
+    ),
+)
+FEEDBACK_EXAMPLES = _examples(
+    koreksi_urgensi=(
+        "Petugas menaikkan urgensi",
+        {
+            "complaint_id": "LAPOR-2025-000123",
+            "text": "Pohon tumbang menutup jalan, warga tidak bisa lewat",
+            "urgency": "high",
+            "reviewer": "petugas-aduan-1",
+        },
+    ),
+    koreksi_kategori_dan_unit=(
+        "Petugas memperbaiki kategori dan unit",
+        {
+            "complaint_id": "WA-0815",
+            "text": "Petugas loket dukcapil tidak ada di tempat saat jam kerja",
+            "category": "human_resources",
+            "unit": "civil_registry",
+            "reviewer": "petugas-aduan-2",
+        },
+    ),
+)
 
 
 class _Request(BaseModel):

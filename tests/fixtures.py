@@ -92,6 +92,10 @@ TEMPLATES = [
         ],
     ),
 ]
+#: A TestClient caller on this machine (the default "testclient" host is not an address, and a
+#: service without API keys only answers local callers).
+LOCAL = ("127.0.0.1", 50000)
+
 PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
 FIRST_DAY = date(2024, 1, 1)
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.observability import JsonFormatter
 from service.settings import Settings
+from tests.fixtures import LOCAL
 
 TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
@@ -23,7 +24,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = Settings(
         max_text_chars=2_000, max_batch_items=5, database_url=f"sqlite:///{database}"
     )
-    with TestClient(create_app(settings)) as test_client:
+    with TestClient(create_app(settings), client=LOCAL) as test_client:
         yield test_client
 
 
@@ -34,7 +35,7 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
     settings = Settings(model_path=tmp_path / "none", database_url=f"sqlite:///{tmp_path}/f.db")
-    with TestClient(create_app(settings)) as no_model:
+    with TestClient(create_app(settings), client=LOCAL) as no_model:
         assert no_model.get("/healthz").status_code == 200
         assert no_model.get("/readyz").status_code == 503
         assert no_model.post("/v1/classify", json={"text": TEXT}).status_code == 503
@@ -123,9 +124,36 @@ def test_api_keys_when_configured(tmp_path: Path) -> None:
         assert secured.get("/healthz").status_code == 200
 
 
-def _app(tmp_path: Path, **settings: object) -> TestClient:
+def _app(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: object) -> TestClient:
     url = f"sqlite:///{tmp_path / 'feedback.db'}"
-    return TestClient(create_app(Settings(database_url=url, **settings)))  # type: ignore[arg-type]
+    app = create_app(Settings(database_url=url, **settings))  # type: ignore[arg-type]
+    return TestClient(app, client=caller)
+
+
+@pytest.mark.parametrize("caller", ["127.0.0.1", "::1", "10.0.0.7", "203.0.113.5", "testclient"])
+def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller: str) -> None:
+    local = caller in ("127.0.0.1", "::1")
+    with _app(tmp_path, caller=(caller, 40000)) as app:
+        for response in (
+            app.post("/v1/classify", json={"text": TEXT}),
+            app.get("/healthz"),
+            app.get("/metrics"),
+        ):
+            assert response.status_code == (200 if local else 403)
+        if not local:
+            assert "only answers local callers" in response.json()["detail"]
+    with _app(tmp_path, caller=(caller, 40000), api_keys=["k"]) as app:  # keys: anyone with one
+        assert app.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "k"}).is_success
+
+
+def test_service_command_refuses_a_public_address_without_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.__main__ import main
+
+    monkeypatch.delenv("COMPLAINT_API_KEYS", raising=False)
+    assert main(["--host", "0.0.0.0", "--port", "1"]) == 2
+    assert "refusing to listen on 0.0.0.0" in capsys.readouterr().err
 
 
 def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
@@ -210,3 +238,27 @@ def test_logs_are_json_and_hold_no_complaint_text(client: TestClient) -> None:
     entries = [json.loads(line) for line in lines]
     assert any(e.get("route") == "/v1/classify" and e.get("status") == 200 for e in entries)
     assert all("Siti" not in line and "0812" not in line for line in lines)
+
+
+EXPECTED = {  # what each documented classify example claims in its summary
+    "pohon_tumbang": ("infrastructure", "high"),
+    "ktp_belum_jadi": ("bureaucracy", None),
+    "aplikasi_error": ("information_technology", None),
+    "pungli": ("human_resources", None),
+    "saran": (None, "low"),
+}
+
+
+def test_documented_examples_work_and_say_what_they_show(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/v1/classify", "/v1/classify/batch", "/v1/route", "/v1/feedback"):
+        body = paths[path]["post"]["requestBody"]["content"]["application/json"]
+        assert body["examples"], path
+        for name, example in body["examples"].items():
+            response = client.post(path, json=example["value"])
+            assert response.is_success, (path, name, response.text)
+            if path == "/v1/classify":
+                category, urgency = EXPECTED[name]
+                result = response.json()
+                assert category in (None, result["category"]), name
+                assert urgency in (None, result["urgency"]), name

@@ -22,10 +22,10 @@ def _free_port() -> int:
 
 
 def _start(database: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+    env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}",
+           "COMPLAINT_LOG_LEVEL": "WARNING"}  # fmt: skip
+    server = subprocess.Popen(  # the command `make run` uses
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.time() + 60

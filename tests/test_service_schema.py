@@ -11,14 +11,22 @@ from hypothesis import HealthCheck, settings
 
 from service.app import create_app
 from service.settings import Settings
+from tests.fixtures import LOCAL
 
 # Schemathesis collects the operations at import time, so the app (and its lifespan: model,
-# routing table, database) starts here and stops when the test process exits.
+# routing table, database) starts here and stops when the test process exits. It runs as a
+# networked deployment would: with API keys (its own client is not a local address).
 _folder = tempfile.TemporaryDirectory()
+_KEY = "kunci-uji"
 _app = create_app(
-    Settings(database_url=f"sqlite:///{Path(_folder.name) / 'f.db'}", max_batch_items=20)
+    Settings(
+        database_url=f"sqlite:///{Path(_folder.name) / 'f.db'}",
+        max_batch_items=20,
+        api_keys=[_KEY],
+        admin_key=_KEY,
+    )
 )
-_client = TestClient(_app)
+_client = TestClient(_app, client=LOCAL)
 _client.__enter__()
 atexit.register(_folder.cleanup)
 atexit.register(_client.__exit__, None, None, None)
@@ -29,5 +37,5 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_causes_a_server_error(case: schemathesis.Case[Any]) -> None:
-    response = case.call()
+    response = case.call(headers={"X-API-Key": _KEY})
     assert response.status_code < 500, (case.method, case.path, response.status_code)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, status
 
 from service.dependencies import Authorized, Model, State
-from service.schemas import BatchRequest, BatchResponse, ClassifyRequest, TriageResponse
+from service.schemas import (
+    BATCH_EXAMPLES,
+    CLASSIFY_EXAMPLES,
+    BatchRequest,
+    BatchResponse,
+    ClassifyRequest,
+    TriageResponse,
+)
 
 router = APIRouter(prefix="/v1", tags=["classify"], dependencies=[Authorized])
 
@@ -21,7 +30,9 @@ def _check_length(state: State, items: list[ClassifyRequest]) -> None:
 
 
 @router.post("/classify", response_model=TriageResponse)
-async def classify(body: ClassifyRequest, state: State, model: Model) -> dict[str, object]:
+async def classify(
+    body: Annotated[ClassifyRequest, CLASSIFY_EXAMPLES], state: State, model: Model
+) -> dict[str, object]:
     """Category, urgency, units, confidences, explanation, route and duplicate check."""
     # Runs on the event loop: about a millisecond of CPU under the GIL, where a worker thread
     # would add its hand-over cost and no parallelism. Batches (up to a second) use threads.
@@ -34,7 +45,9 @@ async def classify(body: ClassifyRequest, state: State, model: Model) -> dict[st
 
 
 @router.post("/classify/batch", response_model=BatchResponse)
-def classify_batch(body: BatchRequest, state: State, model: Model) -> dict[str, object]:
+def classify_batch(
+    body: Annotated[BatchRequest, BATCH_EXAMPLES], state: State, model: Model
+) -> dict[str, object]:
     """:func:`classify` for many complaints; results come back in order."""
     limit = state.settings.max_batch_items
     if len(body.items) > limit:

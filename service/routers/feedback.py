@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from service import feedback
 from service.dependencies import Authorized, State
-from service.schemas import FeedbackRequest, FeedbackResponse
+from service.schemas import FEEDBACK_EXAMPLES, FeedbackRequest, FeedbackResponse
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 
@@ -21,7 +21,9 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
     status_code=status.HTTP_201_CREATED,
     dependencies=[Authorized],
 )
-def post_feedback(body: FeedbackRequest, state: State) -> dict[str, object]:
+def post_feedback(
+    body: Annotated[FeedbackRequest, FEEDBACK_EXAMPLES], state: State
+) -> dict[str, object]:
     """Store a reviewer's correction (the text is stored PII-masked)."""
     stored = feedback.store(state.database, body.model_dump())
     return {"id": stored, "complaint_id": body.complaint_id}

@@ -1,0 +1,46 @@
+"""``python -m service [--host H] [--port P]``: serve the shipped (or configured) model.
+
+Settings come from ``COMPLAINT_*`` variables (:mod:`service.settings`). With no API keys
+configured the service answers anyone who can reach it, so it only listens on a loopback
+address: any other ``--host`` is refused unless keys are set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import uvicorn
+
+from service.app import create_app
+from service.observability import is_loopback
+from service.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (8000)")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if not settings.api_keys and not is_loopback(args.host):
+        print(
+            f"refusing to listen on {args.host}: no API keys configured, so anyone who can "
+            "reach the service could use it. Set COMPLAINT_API_KEYS (a JSON list) or listen on "
+            "127.0.0.1.",
+            file=sys.stderr,
+        )
+        return 2
+    # Requests are logged as JSON by the app itself (service.observability): no access log.
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
