@@ -23,6 +23,8 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     ['jalan depan rumah sudah rusak parah tidak baik']
     """
 
+    # The parameters repeat TextPipeline's on purpose: scikit-learn reads an estimator's
+    # parameters from its __init__ signature (get_params, clone).
     def __init__(
         self,
         *,

@@ -2,7 +2,9 @@
 
 The shipped list (``data/stopwords.txt``) is curated for complaints: unlike Sastrawi's stock list
 it keeps words that carry the meaning or the urgency of a complaint (``tidak``, ``belum``,
-``bukan``, ``jangan``, ``kurang``, ``lama``, ``segera``, ``sudah``, ...).
+``bukan``, ``jangan``, ``kurang``, ``lama``, ``segera``, ``sudah``, ...) and the words of
+questions, conditions and consequences (``apakah``, ``jika``, ``akan``, ``sehingga``, ...), which
+tell a suggestion or a risk from a failure that already happened.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ KEPT_WORDS = frozenset(
         "tidak", "belum", "bukan", "jangan", "kurang", "lama", "segera", "sudah", "tanpa",
         "masih", "harus", "perlu", "mohon", "tolong", "bahaya", "cepat", "sering",
         "terus", "lagi", "hampir", "baru", "tinggi", "rusak", "mati",
+        # questions, conditions and consequences: what urgency depends on
+        "apakah", "jika", "kalau", "akan", "sehingga", "karena", "agar", "supaya", "ketika",
     }
 )  # fmt: skip
 

@@ -25,7 +25,7 @@ def test_stock_sastrawi_would_have_removed_several_of_them() -> None:
     ("text", "expected"),
     [
         ("saya mau lapor jalan di depan rumah rusak", "mau lapor jalan depan rumah rusak"),
-        ("mohon segera diperbaiki karena sudah lama", "mohon segera diperbaiki sudah lama"),
+        ("mohon segera diperbaiki karena sudah lama", "mohon segera diperbaiki karena sudah lama"),
         ("assalamualaikum wr wb pak lampu mati", "lampu mati"),
         ("", ""),
     ],
