@@ -79,6 +79,7 @@ def _model_report(gold: Sequence[Record], results: Sequence[Classification]) -> 
         correct = np.array(truth) == np.array(predicted)
         report[head]["accuracy_vs_coverage"] = _coverage_curve(confidence, correct)
     report["urgency"]["high_recall"] = report["urgency"]["per_class"]["high"]["recall"]
+    report["urgency"]["safety_signals"] = _signal_report(gold, results)
     pairs = list(zip(gold, results, strict=True))
     auto = [(r, c) for r, c in pairs if not c.needs_review]
     flagged = [(r, c) for r, c in pairs if c.needs_review]
@@ -88,6 +89,20 @@ def _model_report(gold: Sequence[Record], results: Sequence[Classification]) -> 
         "category_accuracy_review": _mean_or_none([r.category == c.category for r, c in flagged]),
     }
     return report
+
+
+def _signal_report(gold: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:
+    """The safety lexicon on its own (a match means `high`), and what the model adds to it."""
+    high = np.array([r.urgency == "high" for r in gold])
+    signal = np.array([bool(c.safety_signals) for c in results])
+    called = np.array([c.urgency == "high" for c in results])
+    return {
+        "flagged_share": _r(signal.mean()),
+        "precision": _r((signal & high).sum() / max(1, signal.sum())),
+        "recall": _r((signal & high).sum() / max(1, high.sum())),
+        "model_recall_with_signal": _mean_or_none(list(called[high & signal])),
+        "model_recall_without_signal": _mean_or_none(list(called[high & ~signal])),
+    }
 
 
 def _unit_report(records: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:

@@ -91,6 +91,7 @@ def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
             f"the rest {review['category_accuracy_auto']}, on the flagged ones "
             f"{review['category_accuracy_review']}.",
             "",
+            *_signal_lines(r["urgency"].get("safety_signals")),
             "### Category",
             "",
             _per_class(r["category"]),
@@ -104,6 +105,19 @@ def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
             _coverage_table(r),
         ]
     return "\n".join(out) + "\n"
+
+
+def _signal_lines(signals: dict[str, Any] | None) -> list[str]:
+    if signals is None:
+        return []
+    return [
+        f"Safety lexicon alone (a match taken as `high`): matches {signals['flagged_share']:.1%} "
+        f"of complaints, precision {signals['precision']:.3f}, `high` recall "
+        f"{signals['recall']:.3f}. The model's `high` recall on `high` complaints with a match: "
+        f"{signals['model_recall_with_signal']}, without one: "
+        f"{signals['model_recall_without_signal']}.",
+        "",
+    ]
 
 
 def _plots(name: str, report: dict[str, Any], directory: Path) -> None:

@@ -1,0 +1,73 @@
+"""The safety lexicon: LABELS.md's `high` situations match, their milder forms do not, and a
+match can only raise a complaint's urgency."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import complaint_nlp
+from complaint_nlp import ComplaintClassifier, DataFileError
+from complaint_nlp.lexicon import SafetyLexicon
+from tests.fixtures import TEMPLATES
+
+LEXICON = SafetyLexicon()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pohon besar tumbang menutup jalan",
+        "kabel listrik putus menjuntai ke jalan",
+        "banjir sudah masuk ke rumah warga setinggi lutut",
+        "tutup saluran hilang, lubang menganga di trotoar",
+        "sudah ada korban jatuh karena jalan ambles",
+        "air PDAM tidak mengalir sudah 3 hari",
+        "air pdam mati sudah tiga hari di RT 04",
+        "listrik padam 2 hari satu kampung",
+        "pasien ditolak di IGD rumah sakit",
+        "preman mengancam warga pakai celurit",
+        "anak saya digigit ular di taman",
+        "banyak warga kena demam berdarah",
+        "surat keterangan untuk pemakaman jenazah belum keluar",
+    ],
+)
+def test_dangers_of_labels_md_match(text: str) -> None:
+    assert LEXICON.matches(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mohon pemangkasan pohon yang terlalu tinggi",
+        "jalan berlubang di depan sekolah",
+        "lampu jalan mati sudah seminggu",
+        "air pdam keruh",
+        "usul agar taman ditambah bangku",
+    ],
+)
+def test_milder_complaints_do_not_match(text: str) -> None:
+    assert LEXICON.matches(text) == []
+
+
+def test_a_broken_pattern_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "signals.txt"
+    path.write_text("# ok\npohon (tumbang\n")
+    with pytest.raises(DataFileError, match=r"signals\.txt:2"):
+        SafetyLexicon(path).matches("pohon tumbang")
+
+
+@pytest.mark.parametrize("model", ["fixture", "shipped"])
+def test_a_match_never_lowers_the_probability_of_high(
+    linear_model: ComplaintClassifier, model: str
+) -> None:
+    classifier = linear_model if model == "fixture" else complaint_nlp.load()
+    compiled = classifier._compiled
+    assert compiled is not None
+    raw = [t.format(p="cipocok", n=3) for _, _, _, ts in TEMPLATES for t in ts]
+    raw += ["jalan rusak", "pohon tumbang", "ktp belum jadi", "mohon info", ""]
+    texts = [classifier.preprocessor.analyze(t).text for t in raw]
+    high = compiled.heads["urgency"].classes.tolist().index("high")
+    without = compiled.predict_proba(compiled.features(texts, [False] * len(texts)))["urgency"]
+    with_match = compiled.predict_proba(compiled.features(texts, [True] * len(texts)))["urgency"]
+    assert np.all(with_match[:, high] >= without[:, high])
