@@ -324,7 +324,8 @@ class ComplaintClassifier:
         """Per head, the writer's words behind the tokens that pushed most towards its class."""
         surface: dict[str, str] = {}
         for word, token in analysis.pairs:
-            surface.setdefault(token, word)
+            if any(c.isalpha() for c in word):  # numbers (RT 02, 3 hari) explain nothing alone
+                surface.setdefault(token, word)
         out = {}
         for head, weights in pushes.items():
             ranked = ((w, t) for t, w in weights.items() if w > 0 and t in surface)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from complaint_nlp._resources import PathLike
 from complaint_nlp.exceptions import DataFileError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
 from complaint_nlp.normalize import normalize
@@ -74,9 +75,9 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_csv(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
+def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with Path(path).open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)
             missing = set(required) - set(reader.fieldnames or ())
             if missing:
@@ -86,7 +87,7 @@ def _read_csv(path: Path, required: Iterable[str]) -> list[dict[str, str]]:
         raise DataFileError(f"data file not found: {path}") from None
 
 
-def _read_mapping(path: Path, key: str, value: str, allowed: Iterable[str]) -> dict[str, str]:
+def _read_mapping(path: PathLike, key: str, value: str, allowed: Iterable[str]) -> dict[str, str]:
     allowed = set(allowed)
     mapping = {}
     for line, row in enumerate(_read_csv(path, (key, value)), start=2):
@@ -114,7 +115,7 @@ def _split_of(day: date, validation_start: date, test_start: date) -> str:
     return "validation" if day >= validation_start else "train"
 
 
-def read_feedback(path: Path) -> dict[str, dict[str, str]]:
+def read_feedback(path: PathLike) -> dict[str, dict[str, str]]:
     """Corrections exported by the service: ``complaint_id,text,category,urgency,unit``."""
     rows = _read_csv(path, ("complaint_id", "text", "category", "urgency", "unit"))
     for line, row in enumerate(rows, start=2):
@@ -125,12 +126,12 @@ def read_feedback(path: Path) -> dict[str, dict[str, str]]:
 
 
 def build_dataset(
-    complaints: Path,
-    annotations: Path,
-    topic_map: Path,
-    agency_map: Path,
+    complaints: PathLike,
+    annotations: PathLike,
+    topic_map: PathLike,
+    agency_map: PathLike,
     *,
-    feedback: Path | None = None,
+    feedback: PathLike | None = None,
     test_months: int = 2,
     validation_months: int = 2,
 ) -> tuple[list[Record], DatasetStats]:
@@ -217,8 +218,9 @@ def build_dataset(
     return records, stats
 
 
-def write_dataset(records: Iterable[Record], path: Path) -> None:
+def write_dataset(records: Iterable[Record], path: PathLike) -> None:
     """Write the processed table as CSV (it holds masked text only)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
@@ -227,12 +229,12 @@ def write_dataset(records: Iterable[Record], path: Path) -> None:
             writer.writerow([getattr(r, c) for c in COLUMNS])
 
 
-def read_dataset(path: Path) -> list[Record]:
+def read_dataset(path: PathLike) -> list[Record]:
     """Read a table written by :func:`write_dataset`."""
     return list(_iter_records(path))
 
 
-def _iter_records(path: Path) -> Iterator[Record]:
+def _iter_records(path: PathLike) -> Iterator[Record]:
     for line, row in enumerate(_read_csv(path, COLUMNS), start=2):
         yield Record(
             id=row["id"],

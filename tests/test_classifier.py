@@ -65,6 +65,12 @@ def test_explanation_uses_the_writers_words(linear_model: ComplaintClassifier) -
     assert all(w in written for w in words)
 
 
+def test_explanations_hold_words_not_bare_numbers(linear_model: ComplaintClassifier) -> None:
+    result = linear_model.classify("Air PDAM mati 3 hari di RT 02 RW 05 nomor 17, 2024")
+    for words in result.explanation.values():
+        assert all(any(c.isalpha() for c in w) for w in words), words
+
+
 def test_batch_equals_single(trained: ComplaintClassifier) -> None:
     texts = [t.format(p="cipocok", n=3) for _, _, _, ts in TEMPLATES for t in ts[:1]]
     assert trained.classify_batch(texts) == [trained.classify(t) for t in texts]

@@ -64,6 +64,7 @@ def test_build_masks_dedupes_labels_and_splits(sources: dict[str, Path], tmp_pat
     path = tmp_path / "out" / "processed.csv"
     write_dataset(records, path)
     assert read_dataset(path) == records
+    assert read_dataset(str(path)) == records  # plain string paths work too
 
 
 def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> None:
