@@ -9,6 +9,7 @@ Outputs hold ids and labels, never the complaint texts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import sys
@@ -211,7 +212,8 @@ class _Writer:
 
 def _run(args: argparse.Namespace) -> int:
     path: Path = args.input
-    if not path.is_file():
+    stdin = str(path) == "-"
+    if not stdin and not path.is_file():
         raise SystemExit(f"error: input file not found: {path}")
     input_format = args.input_format or (
         "jsonl" if path.suffix in (".jsonl", ".ndjson", ".json") else "csv"
@@ -232,9 +234,11 @@ def _run(args: argparse.Namespace) -> int:
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         writer = _Writer(out, output_format)
-        with path.open("rb") as raw, tqdm(
-            total=path.stat().st_size, unit="B", unit_scale=True, desc=args.command,
-            disable=args.no_progress, file=sys.stderr,
+        with (
+            contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")
+        ) as raw, tqdm(
+            total=None if stdin else path.stat().st_size, unit="B", unit_scale=True,
+            desc=args.command, disable=args.no_progress, file=sys.stderr,
         ) as progress:  # fmt: skip
             lines = _CountingLines(raw, progress)
             read = _csv_rows if input_format == "csv" else _jsonl_rows
@@ -297,7 +301,9 @@ def _parser() -> argparse.ArgumentParser:
         ("triage", "label, route and duplicate-check every complaint of a CSV or JSONL file"),
     ):
         p = sub.add_parser(name, help=help_)
-        p.add_argument("input", type=Path, help="CSV (with a header) or JSONL file")
+        p.add_argument(
+            "input", type=Path, help="CSV (with a header) or JSONL file; - reads standard input"
+        )
         p.add_argument("--text-column", default="text", help="column / field with the complaint")
         p.add_argument(
             "--id-column", help="column / field with the complaint id (default: row number)"

@@ -20,9 +20,9 @@ COMPLAINTS = [
 ]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "complaint_nlp.cli", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, input=stdin)
 
 
 @pytest.fixture
@@ -110,6 +110,14 @@ def test_two_workers_give_the_same_rows(csv_input: Path, tmp_path: Path) -> None
         )
         assert result.returncode == 0, result.stderr
     assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def test_standard_input_and_output_make_a_filter() -> None:
+    lines = "".join(json.dumps({"id": k, "text": t}) + "\n" for k, t, _ in COMPLAINTS)
+    done = run("classify", "-", "--input-format", "jsonl", "--id-column", "id", stdin=lines)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["id"], r["category"]) for r in rows] == [(k, c) for k, _, c in COMPLAINTS]
 
 
 def test_bad_invocations(csv_input: Path, tmp_path: Path) -> None:
