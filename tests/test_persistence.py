@@ -2,7 +2,9 @@ import hashlib
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,6 +18,13 @@ TEXTS = ["jalan berlubang di depan sekolah", "aplikasi tidak bisa login", "ktp b
 
 def _save(model: ComplaintClassifier, folder: Path) -> Path:
     return save(model, folder, metadata={"name": "t", "version": "1"}, card="# card\n")
+
+
+def _edit_metadata(folder: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    meta_path = folder / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    edit(meta)
+    meta_path.write_text(json.dumps(meta))
 
 
 def test_round_trip_gives_identical_results(trained: ComplaintClassifier, tmp_path: Path) -> None:
@@ -47,10 +56,8 @@ def test_broken_inference_file_with_matching_hash_is_refused(
 ) -> None:
     folder = _save(linear_model, tmp_path / "v1")
     np.savez(folder / "inference.npz", parts=np.array(["word"]))
-    meta_path = folder / "metadata.json"
-    meta = json.loads(meta_path.read_text())
-    meta["inference_sha256"] = hashlib.sha256((folder / "inference.npz").read_bytes()).hexdigest()
-    meta_path.write_text(json.dumps(meta))
+    digest = hashlib.sha256((folder / "inference.npz").read_bytes()).hexdigest()
+    _edit_metadata(folder, lambda meta: meta.update(inference_sha256=digest))
     with pytest.raises(ModelIntegrityError, match="unreadable model"):
         complaint_nlp.load(folder)
 
@@ -87,10 +94,7 @@ def test_other_library_versions_are_refused(
     linear_model: ComplaintClassifier, tmp_path: Path
 ) -> None:
     folder = _save(linear_model, tmp_path / "v1")
-    meta_path = folder / "metadata.json"
-    meta = json.loads(meta_path.read_text())
-    meta["library_versions"]["scikit-learn"] = "0.24.2"
-    meta_path.write_text(json.dumps(meta))
+    _edit_metadata(folder, lambda meta: meta["library_versions"].update({"scikit-learn": "0.24.2"}))
     with pytest.raises(ModelIntegrityError, match="scikit-learn"):
         complaint_nlp.load(folder)
 
