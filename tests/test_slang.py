@@ -13,6 +13,7 @@ NEGATION_FORMS = {
     "gada", "gabisa", "gbs", "gamau", "gatau", "gpp", "blm", "blom", "belom", "blum", "dereng",
     "durung", "bkn", "dudu", "jgn", "jngn", "ojo", "ojok", "tnp", "bukn", "enggk", "gakada",
     "gakbisa", "gaono", "gapapa", "gatahu", "gtau", "ndk", "nggk", "tidk",
+    "teu", "henteu", "acan", "tacan",
 }  # fmt: skip
 
 
@@ -35,6 +36,8 @@ NEGATION_FORMS = {
         ("enggak ada petugas", "tidak ada petugas"),
         ("ojo dibuwak nang kali", "jangan dibuang di kali"),
         ("durung didandani", "belum didandani"),
+        ("cai teu ngocor geus 3 poe", "air tidak mengalir sudah 3 hari"),  # Sundanese
+        ("ktp abdi tacan jadi", "ktp saya belum jadi"),
     ],
 )
 def test_negated_sentences_keep_their_negation(informal: str, expected: str) -> None:
