@@ -15,6 +15,7 @@ from complaint_nlp.exceptions import ModelNotFoundError
 from service import feedback
 from service.dependencies import ServiceState
 from service.observability import (
+    BodyLimitMiddleware,
     LocalOnlyMiddleware,
     Metrics,
     MetricsMiddleware,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
     app.state.metrics = metrics
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     if not settings.api_keys:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -117,6 +117,14 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+async def send_json(send: Send, status: int, detail: str) -> None:
+    """Answer an HTTP request with ``{"detail": ...}`` (FastAPI's error shape)."""
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class LocalOnlyMiddleware:
     """Refuses (403) every HTTP request that does not come from this machine: used when no API
     keys are configured, whatever address the server was told to listen on."""
@@ -130,9 +138,45 @@ class LocalOnlyMiddleware:
         if scope["type"] != "http" or client is None or is_loopback(client[0]):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            {"detail": "no API keys configured: this service only answers local callers"}
-        ).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-        await send({"type": "http.response.start", "status": 403, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send_json(
+            send, 403, "no API keys configured: this service only answers local callers"
+        )
+
+
+class BodyLimitMiddleware:
+    """Answers 413 to a request body over ``max_bytes``, announced (``Content-Length``) or
+    streamed (chunked): it is never read into memory past the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        detail = f"request body over the limit of {self.max_bytes} bytes"
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await send_json(send, 413, detail)
+            return
+        received = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, too_large
+            message = await receive()
+            if message["type"] == "http.request" and not too_large:
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    too_large = True  # the app sees an empty, finished body
+                    return {"type": "http.request", "body": b"", "more_body": False}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if not too_large:
+                await send(message)
+            elif message["type"] == "http.response.start":  # replace the app's answer
+                await send_json(send, 413, detail)
+
+        await self.app(scope, limited_receive, guarded_send)

@@ -24,5 +24,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///feedback.db"
     max_text_chars: int = Field(default=20_000, gt=0)
     max_batch_items: int = Field(default=1_000, gt=0)
+    #: Any request body over this is refused (413) before it is read: the default holds a full
+    #: batch of 1,000 texts of 20,000 characters with room for JSON escapes.
+    max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     duplicate_window: int = Field(default=10_000, gt=0)
     log_level: str = "INFO"

@@ -146,6 +146,26 @@ def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller
         assert app.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "k"}).is_success
 
 
+def test_oversized_bodies_get_413_announced_or_streamed(tmp_path: Path) -> None:
+    big = json.dumps({"items": [{"text": "jalan rusak " * 50}] * 5}).encode()
+    with _app(tmp_path, max_body_bytes=1_000) as app:
+        announced = app.post(
+            "/v1/classify/batch", content=big, headers={"content-type": "application/json"}
+        )
+        streamed = app.post(  # chunked: no Content-Length to trust
+            "/v1/classify/batch",
+            content=(big[i : i + 256] for i in range(0, len(big), 256)),
+            headers={"content-type": "application/json"},
+        )
+        small = app.post("/v1/classify", json={"text": TEXT})
+        counted = app.get("/metrics").text
+    for response in (announced, streamed):
+        assert response.status_code == 413
+        assert "over the limit of 1000 bytes" in response.json()["detail"]
+    assert small.status_code == 200
+    assert 'route="/v1/classify/batch",status="413"' in counted
+
+
 def test_service_command_refuses_a_public_address_without_keys(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
