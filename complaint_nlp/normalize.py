@@ -23,6 +23,7 @@ PLACEHOLDERS = {
     "hashtag": "__hashtag__",
     "nik": "__nik__",
     "phone": "__telepon__",
+    "name": "__nama__",
 }
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|id|org|net|go\.id)/\S*")
@@ -30,8 +31,13 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MENTION = re.compile(r"(?<![\w@])@(\w+)")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 # Placeholders written by mask_pii(), kept as tokens rather than losing their brackets.
-_PII_MARK = re.compile(r"\[(NIK|TELEPON|EMAIL)\]", re.IGNORECASE)
-_PII_TOKEN = {"nik": PLACEHOLDERS["nik"], "telepon": PLACEHOLDERS["phone"], "email": "__email__"}
+_PII_MARK = re.compile(r"\[(NIK|TELEPON|EMAIL|NAMA)\]", re.IGNORECASE)
+_PII_TOKEN = {
+    "nik": PLACEHOLDERS["nik"],
+    "telepon": PLACEHOLDERS["phone"],
+    "email": PLACEHOLDERS["email"],
+    "nama": PLACEHOLDERS["name"],
+}
 # Thousands separators inside a number ("1.500.000") are dropped so that the amount stays one token.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?![\d]|[.,]\d)")
 _DIGIT = re.compile(r"\d")

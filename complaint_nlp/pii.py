@@ -1,7 +1,9 @@
-"""Masking personal data: NIK numbers, Indonesian phone numbers and e-mail addresses.
+"""Masking personal data: NIK numbers, Indonesian phone numbers, e-mail addresses and the
+names writers give for themselves or others ("nama saya ...", "atas nama ...").
 
-Used before a complaint is logged, stored or shown: ``[NIK]``, ``[TELEPON]`` and ``[EMAIL]``
-replace them. Ordinary numbers (RT/RW, house numbers, years, amounts) are left alone.
+Used before a complaint is logged, stored or shown: ``[NIK]``, ``[TELEPON]``, ``[EMAIL]`` and
+``[NAMA]`` replace them. Ordinary numbers (RT/RW, house numbers, years, amounts) are left alone.
+A name written without such an introducer is not found: there is no list of names.
 """
 
 from __future__ import annotations
@@ -22,6 +24,40 @@ _PHONE = re.compile(
 )
 
 
+# "nama saya", "Nama :", "atas nama", "a.n.", "(saya) bernama", "dengan nama", then up to three
+# words; the name stops at punctuation or at a word that starts the rest of the sentence.
+_NAME = re.compile(
+    r"(?i)\b(nama\s+saya|nama\s*:|atas\s+nama|a\s*\.\s*n\s*\.?|bernama|dengan\s+nama)"
+    r"(\s*)([^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2})"
+)
+_NAME_STOP = frozenset(
+    {
+        "saya", "aku", "kami", "dari", "warga", "di", "ke", "rt", "rw", "nik", "no", "nomor",
+        "alamat", "umur", "usia", "yang", "dan", "ingin", "mau", "selaku", "sebagai", "beralamat",
+        "tinggal", "hp", "telp", "telepon", "email", "ktp", "kk", "dengan", "untuk", "mohon", "ini",
+        "itu", "adalah", "sudah", "belum", "tidak", "jabatan", "pekerjaan", "kelurahan",
+        "kecamatan", "desa", "kampung", "jalan", "jl", "anak", "suami", "istri", "adik", "kakak",
+        "orang", "keluarga", "kakek", "nenek",
+    }
+)  # fmt: skip
+# Kept before a name ("atas nama Ibu Siti"), and not a name themselves ("atas nama ibu saya").
+_TITLES = frozenset(
+    {"bapak", "ibu", "pak", "bu", "mas", "mbak", "sdr", "saudara", "saudari", "ayah", "alm"}
+)
+
+
+def _name(match: re.Match[str]) -> str:
+    words = match.group(3).split()
+    start = 1 if words[0].lower() in _TITLES else 0
+    end = start
+    while end < len(words) and words[end].lower() not in _NAME_STOP | _TITLES:
+        end += 1
+    if end == start:
+        return match.group(0)
+    kept = " ".join([*words[:start], "[NAMA]", *words[end:]])
+    return f"{match.group(1)}{match.group(2)}{kept}"
+
+
 def _phone(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
     national = digits[2:] if digits.startswith("62") else digits[1:]
@@ -30,12 +66,16 @@ def _phone(match: re.Match[str]) -> str:
 
 
 def mask_pii(text: str) -> str:
-    """Return ``text`` with NIK numbers, phone numbers and e-mails replaced by placeholders.
+    """Return ``text`` with NIK numbers, phone numbers, e-mails and introduced names replaced by
+    placeholders.
 
     >>> mask_pii("NIK 3173 0112 3456 0001, hp 0812-3456-7890, rt 05 rw 02 no 17")
     'NIK [NIK], hp [TELEPON], rt 05 rw 02 no 17'
+    >>> mask_pii("Nama saya Siti Aminah warga RT 03, KTP atas nama ibu saya belum jadi")
+    'Nama saya [NAMA] warga RT 03, KTP atas nama ibu saya belum jadi'
     """
     ensure_text(text)
     text = _EMAIL.sub("[EMAIL]", text)
     text = _NIK.sub("[NIK]", text)
-    return _PHONE.sub(_phone, text)
+    text = _PHONE.sub(_phone, text)
+    return _NAME.sub(_name, text)

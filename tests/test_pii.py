@@ -85,3 +85,32 @@ def test_bad_input() -> None:
 def test_masking_never_raises_and_is_stable(text: str) -> None:
     once = mask_pii(text)
     assert mask_pii(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Nama saya Siti Aminah, warga RT 03", "Nama saya [NAMA], warga RT 03"),
+        ("nama saya budi santoso dari kasemen", "nama saya [NAMA] dari kasemen"),
+        ("Nama : Hendra Wijaya Jabatan : Ketua RT", "Nama : [NAMA] Jabatan : Ketua RT"),
+        ("KTP atas nama Ibu Siti belum jadi", "KTP atas nama Ibu [NAMA] belum jadi"),
+        ("a.n. Joko Susilo sudah lapor", "a.n. [NAMA] sudah lapor"),
+        ("saya bernama agus ingin melapor", "saya bernama [NAMA] ingin melapor"),
+        ("Dengan nama Rina, saya mohon bantuan", "Dengan nama [NAMA], saya mohon bantuan"),
+    ],
+)
+def test_introduced_names_are_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KTP atas nama ibu saya belum jadi",  # a relation, not a name
+        "atas nama warga RT 03 kami mohon perbaikan",
+        "nama jalan di peta salah",
+        "nama saya tidak terdaftar di DTKS",
+    ],
+)
+def test_no_name_no_mask(text: str) -> None:
+    assert mask_pii(text) == text
