@@ -7,7 +7,7 @@ with pydantic when it is loaded; :func:`route` is a pure function of a classific
 from __future__ import annotations
 
 import functools
-import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,6 @@ from complaint_nlp._resources import PathLike, data_file
 from complaint_nlp.classifier import Classification
 from complaint_nlp.exceptions import DataFileError, InvalidInputError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
     "Route",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -70,7 +70,7 @@ def store(engine: Engine, correction: dict[str, Any]) -> int:
         "complaint_id": correction["complaint_id"],
         "text": mask_pii(correction["text"]),
         "reviewer": correction["reviewer"],
-        "created_at": datetime.now(timezone.utc),
+        "created_at": datetime.now(UTC),
     }
     with engine.begin() as connection:
         result = connection.execute(insert(feedback).values(**row).returning(feedback.c.id))
