@@ -18,7 +18,11 @@ from service.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m service", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Serve the complaint_nlp HTTP API. Settings come from COMPLAINT_* "
+        "environment variables; without COMPLAINT_API_KEYS only a loopback address is allowed.",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (8000)")
     args = parser.parse_args(argv)
