@@ -1,9 +1,9 @@
 """Masking personal data: NIK numbers, Indonesian phone numbers, e-mail addresses and the
-names writers give for themselves or others ("nama saya ...", "atas nama ...").
+names writers give for themselves or others ("nama saya ...", "atas nama ...", "Pak Budi").
 
 Used before a complaint is logged, stored or shown: ``[NIK]``, ``[TELEPON]``, ``[EMAIL]`` and
 ``[NAMA]`` replace them. Ordinary numbers (RT/RW, house numbers, years, amounts) are left alone.
-A name written without such an introducer is not found: there is no list of names.
+A name without such an introducer or a title is not found: there is no list of names.
 """
 
 from __future__ import annotations
@@ -60,6 +60,39 @@ def _name(match: re.Match[str]) -> str:
     return f"{match.group(1)}{match.group(2)}{kept}"
 
 
+# A title and a capitalised word ("Pak Budi", "Bu Siti Aminah"): a name unless it is a role or
+# a common noun ("Pak Lurah", "Bu RT", "Ibu Kota"). Lower-case "pak budi" is not found.
+_TITLED = re.compile(
+    r"\b(Bapak|Ibu|Pak|Bu|Mas|Mbak|Sdr|Saudara|Saudari)(\.?\s+)([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})\b"
+)
+_ROLES = frozenset(
+    {
+        "lurah", "camat", "rt", "rw", "wali", "walikota", "wakil", "kepala", "kades", "kadis",
+        "ketua", "sekretaris", "bupati", "gubernur", "presiden", "menteri", "direktur", "dokter",
+        "guru", "polisi", "petugas", "pegawai", "satpam", "ustadz", "haji", "kota", "kampung",
+        "kapolsek", "kapolres", "danramil", "babinsa", "bhabinkamtibmas", "bidan", "perawat",
+        "kepsek", "dinas", "kantor", "pejabat", "mohon", "tolong", "yang", "dan", "saya",
+    }
+)  # fmt: skip
+
+
+_TITLE_HINTS = ("Pak", "Bapak", "Bu", "Ibu", "Mas", "Mbak", "Sdr", "Saudar")
+
+
+def _titled(match: re.Match[str]) -> str:
+    words = match.group(3).split()
+    start = 0  # a role may come first: "Pak Camat Budi"
+    while start < len(words) and words[start].lower() in _ROLES:
+        start += 1
+    end = start
+    while end < len(words) and words[end].lower() not in _ROLES:
+        end += 1
+    if end == start:
+        return match.group(0)
+    masked = [*words[:start], "[NAMA]", *words[end:]]
+    return f"{match.group(1)}{match.group(2)}" + " ".join(masked)
+
+
 def _phone(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
     national = digits[2:] if digits.startswith("62") else digits[1:]
@@ -87,4 +120,6 @@ def mask_pii(text: str) -> str:
     # 200-character complaint's 88 µs preprocessing).
     if "nama" in lowered or "a.n" in lowered or "a. n" in lowered:
         text = _NAME.sub(_name, text)
+    if any(hint in text for hint in _TITLE_HINTS):
+        text = _TITLED.sub(_titled, text)
     return text

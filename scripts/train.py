@@ -1,6 +1,6 @@
 """Train a model version on the processed table, evaluate it on the gold test set, save it.
 
-    python scripts/train.py --backend linear --version 1.5.0 [--seed 0]
+    python scripts/train.py --backend linear --version 1.6.0 [--seed 0]
 
 Writes models/<name>/<version>/ (model.joblib, metadata.json, MODEL_CARD.md).
 """
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         help="share of validation complaints left without needs_review (0.8)",
     )
     parser.add_argument("--name", default=DEFAULT_MODEL, help=f"model name ({DEFAULT_MODEL})")
-    parser.add_argument("--version", required=True, help="version folder to write, e.g. 1.6.0")
+    parser.add_argument("--version", required=True, help="version folder to write, e.g. 1.7.0")
     parser.add_argument("--models", type=Path, default=MODELS, help="models folder (models/)")
     args = parser.parse_args(argv)
     if not args.data.is_file():

@@ -97,6 +97,9 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("a.n. Joko Susilo sudah lapor", "a.n. [NAMA] sudah lapor"),
         ("saya bernama agus ingin melapor", "saya bernama [NAMA] ingin melapor"),
         ("Dengan nama Rina, saya mohon bantuan", "Dengan nama [NAMA], saya mohon bantuan"),
+        ("Pak Budi Santoso petugas loket minta uang", "Pak [NAMA] petugas loket minta uang"),
+        ("sudah lapor ke Bu Siti di kelurahan", "sudah lapor ke Bu [NAMA] di kelurahan"),
+        ("Mohon Pak Camat Hendra menindak", "Mohon Pak Camat [NAMA] menindak"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -110,6 +113,9 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "atas nama warga RT 03 kami mohon perbaikan",
         "nama jalan di peta salah",
         "nama saya tidak terdaftar di DTKS",
+        "Pak Lurah tidak ada di kantor",  # roles, not names
+        "Bu RT minta iuran",
+        "Bapak/Ibu yang terhormat",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
