@@ -38,6 +38,9 @@ __all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "save"]
 
 MODEL_FILE = "model.joblib"
 INFERENCE_FILE = "inference.npz"
+#: The layout of a saved model; 2 added inference.npz and the lazily read estimators. Other
+#: layouts are refused with a clear message instead of failing inside unpickling.
+MODEL_FORMAT = 2
 METADATA_FILE = "metadata.json"
 CARD_FILE = "MODEL_CARD.md"
 #: The repository's model folder (present in a checkout or an editable install).
@@ -86,6 +89,7 @@ def save(
         }
     full = {
         **metadata,
+        "model_format": MODEL_FORMAT,
         "backend": classifier.backend,
         "labels": classifier.labels,
         "thresholds": {
@@ -228,6 +232,13 @@ def load(path: str | Path | None = None) -> ComplaintClassifier:
         raise ModelIntegrityError(f"unreadable metadata in {folder}: {exc}") from None
     if not isinstance(meta, dict):
         raise ModelIntegrityError(f"unreadable metadata in {folder}: not a JSON object")
+    if meta.get("model_format", 1) != MODEL_FORMAT:
+        saved_by = meta.get("library_versions", {}).get("complaint_nlp", "an older release")
+        raise ModelIntegrityError(
+            f"model at {folder} is in format {meta.get('model_format', 1)} (saved by "
+            f"complaint_nlp {saved_by}); this release reads format {MODEL_FORMAT}. Retrain it "
+            "with scripts/train.py."
+        )
     _check_versions(meta.get("library_versions", {}), folder)
     if "inference_file" in meta:
         classifier = _read_inference(folder, meta)
