@@ -105,7 +105,7 @@ def test_a_model_of_another_format_is_refused_before_unpickling(
     folder = _save(linear_model, tmp_path / "v1")
     assert json.loads((folder / "metadata.json").read_text())["model_format"] == 2
     _edit_metadata(folder, lambda meta: meta.pop("model_format"))  # as releases before 1.1.0
-    with pytest.raises(ModelIntegrityError, match="in format 1 .*Retrain it"):
+    with pytest.raises(ModelIntegrityError, match=r"in format 1 .*Retrain it"):
         complaint_nlp.load(folder)
 
 
