@@ -70,21 +70,32 @@ def configure_logging(level: str) -> None:
     log.propagate = False
 
 
-class MetricsMiddleware:
-    """Count and time every request, and log its method, route, status and latency.
+class _HttpMiddleware:
+    """A plain ASGI middleware that sees HTTP requests and passes everything else (lifespan)
+    through. Starlette's ``BaseHTTPMiddleware`` (``app.middleware("http")``) runs each request
+    through extra tasks and memory streams."""
 
-    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` (``app.middleware("http")``)
-    runs each request through extra tasks and memory streams.
-    """
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class MetricsMiddleware(_HttpMiddleware):
+    """Count and time every request, and log its method, route, status and latency."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        super().__init__(app)
+        self.metrics = metrics
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         status = 500  # if the app fails before it starts a response
 
@@ -125,17 +136,14 @@ async def send_json(send: Send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class LocalOnlyMiddleware:
+class LocalOnlyMiddleware(_HttpMiddleware):
     """Refuses (403) every HTTP request that does not come from this machine: used when no API
     keys are configured, whatever address the server was told to listen on."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
         # A Unix socket has no client address: only local processes can reach it.
-        if scope["type"] != "http" or client is None or is_loopback(client[0]):
+        if client is None or is_loopback(client[0]):
             await self.app(scope, receive, send)
             return
         await send_json(
@@ -143,18 +151,15 @@ class LocalOnlyMiddleware:
         )
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(_HttpMiddleware):
     """Answers 413 to a request body over ``max_bytes``, announced (``Content-Length``) or
     streamed (chunked): it is never read into memory past the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         detail = f"request body over the limit of {self.max_bytes} bytes"
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
