@@ -1,0 +1,31 @@
+"""Scripts run end to end on fixture data written here."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from complaint_nlp.dataset import write_dataset
+from tests.fixtures import PLACES, fixture_records, write_csv
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_evaluate_districts_scores_seen_and_held_out_districts(tmp_path: Path) -> None:
+    records = fixture_records()
+    processed = tmp_path / "processed.csv"
+    write_dataset(records, processed)
+    # Most fixture texts name one place; the others have no district (counted as seen).
+    districts = [[r.id, next((p for p in PLACES if p in r.text), "")] for r in records]
+    complaints = write_csv(tmp_path / "complaints.csv", ["id", "kecamatan"], districts)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "evaluate_districts.py"),
+         "--data", str(processed), "--complaints", str(complaints), "--folds", "2"],
+        capture_output=True, text=True, timeout=600, check=True,
+    )  # fmt: skip
+    results = json.loads(run.stdout)["results"]
+    assert [(r["fold"], r["districts"]) for r in results] == [
+        (1, "seen"), (1, "held_out"), (2, "seen"), (2, "held_out"),
+    ]  # fmt: skip
+    assert all(r["complaints"] > 0 and 0 <= r["category_macro_f1"] <= 1 for r in results)
+    assert "fold 2/2: fitting on" in run.stderr
