@@ -33,6 +33,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def _post(client: httpx2.AsyncClient, text: str, complaint_id: str) -> bool:
+    """One /v1/classify call; whether it failed."""
+    try:
+        response = await client.post("/v1/classify", json={"text": text, "id": complaint_id})
+    except httpx2.HTTPError:
+        return True
+    return response.status_code != 200
+
+
 async def _load(
     url: str, texts: list[str], total: int, concurrency: int
 ) -> tuple[list[float], int]:
@@ -44,14 +53,7 @@ async def _load(
         nonlocal errors
         for i in counter:
             start = time.perf_counter()
-            try:
-                response = await client.post(
-                    "/v1/classify", json={"text": texts[i % len(texts)], "id": str(i)}
-                )
-                if response.status_code != 200:
-                    errors += 1
-            except httpx2.HTTPError:
-                errors += 1
+            errors += await _post(client, texts[i % len(texts)], str(i))
             latencies.append(time.perf_counter() - start)
 
     async with httpx2.AsyncClient(base_url=url, timeout=30) as client:
@@ -72,13 +74,7 @@ async def _open_loop(
     async def one(client: httpx2.AsyncClient, i: int, due: float) -> None:
         nonlocal errors
         async with slots:
-            try:
-                response = await client.post(
-                    "/v1/classify", json={"text": texts[i % len(texts)], "id": f"o{i}"}
-                )
-                errors += response.status_code != 200
-            except httpx2.HTTPError:
-                errors += 1
+            errors += await _post(client, texts[i % len(texts)], f"o{i}")
         latencies.append(time.perf_counter() - due)
 
     limits = httpx2.Limits(max_connections=concurrency)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from complaint_nlp.compiled import CompiledLinear
 from complaint_nlp.exceptions import InvalidInputError
 from complaint_nlp.labels import HEADS
 from complaint_nlp.lexicon import SafetyLexicon
-from complaint_nlp.pipeline import Analysis
+from complaint_nlp.pipeline import Analysis, TextPipeline
 
 if TYPE_CHECKING:
     from complaint_nlp.duplicates import DuplicateIndex
@@ -25,13 +25,6 @@ __all__ = ["Classification", "ComplaintClassifier", "Thresholds"]
 
 #: Returns ``(features, heads)``: the fitted estimators of a classifier loaded without them.
 EstimatorLoader = Callable[[], tuple[Any, Mapping[str, Any]]]
-
-
-class Preprocessor(Protocol):
-    """What the classifier needs of its text pipeline (a ``TextPipeline`` or a fitted
-    ``TextPreprocessor``)."""
-
-    def analyze(self, text: str) -> Analysis: ...
 
 
 def top_classes(proba: np.ndarray, classes: Sequence[str], k: int) -> list[tuple[str, float]]:
@@ -97,7 +90,7 @@ class ComplaintClassifier:
         heads: Mapping[str, Any],
         *,
         features: Any,
-        preprocessor: Preprocessor,
+        preprocessor: TextPipeline,
         lexicon: SafetyLexicon,
         thresholds: Thresholds,
         backend: str,
@@ -122,7 +115,7 @@ class ComplaintClassifier:
         compiled: CompiledLinear,
         estimators: EstimatorLoader,
         *,
-        preprocessor: Preprocessor,
+        preprocessor: TextPipeline,
         lexicon: SafetyLexicon,
         thresholds: Thresholds,
         explain_terms: int = 5,
@@ -130,17 +123,16 @@ class ComplaintClassifier:
         """A linear classifier that predicts from ``compiled`` alone; its scikit-learn
         estimators are read with ``estimators()`` the first time :attr:`heads` or
         :attr:`features` is used (e.g. to inspect or re-save them)."""
-        missing = set(HEADS) - set(compiled.heads)
-        if missing:
-            raise ValueError(f"missing head(s): {sorted(missing)}")
-        self = cls.__new__(cls)
-        self._heads, self._features, self._estimator_loader = None, None, estimators
-        self.preprocessor = preprocessor
-        self.lexicon = lexicon
-        self.thresholds = thresholds
-        self.backend = "linear"
-        self.explain_terms = explain_terms
-        self.metadata = {}
+        self = cls(
+            dict.fromkeys(compiled.heads),
+            features=None,
+            preprocessor=preprocessor,
+            lexicon=lexicon,
+            thresholds=thresholds,
+            backend="linear",
+            explain_terms=explain_terms,
+        )
+        self._heads, self._estimator_loader = None, estimators
         self.__dict__["_compiled"] = compiled
         return self
 

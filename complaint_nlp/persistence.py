@@ -18,6 +18,7 @@ read, after the same checks, only when its estimators are asked for
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 from collections.abc import Mapping
@@ -92,13 +93,8 @@ def save(
         "model_format": MODEL_FORMAT,
         "backend": classifier.backend,
         "labels": classifier.labels,
-        "thresholds": {
-            "high": classifier.thresholds.high,
-            "high_with_signal": classifier.thresholds.high_with_signal,
-            "low_weight": classifier.thresholds.low_weight,
-            "review": dict(classifier.thresholds.review),
-        },
-        "text_pipeline": _plain(_params(classifier.preprocessor)),
+        "thresholds": dataclasses.asdict(classifier.thresholds),
+        "text_pipeline": _plain(classifier.preprocessor.params),
         "safety_signals_file": _plain(classifier.lexicon.path),
         "explain_terms": classifier.explain_terms,
         "library_versions": library_versions(),
@@ -110,11 +106,6 @@ def save(
     (directory / METADATA_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
     (directory / CARD_FILE).write_text(card)
     return directory
-
-
-def _params(preprocessor: Any) -> dict[str, Any]:
-    params = getattr(preprocessor, "params", None)
-    return dict(params if params is not None else preprocessor.get_params())
 
 
 def _plain(value: Any) -> Any:

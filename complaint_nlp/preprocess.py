@@ -51,16 +51,19 @@ class TextPreprocessor(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def analyze(self, text: str) -> Analysis:
         """Preprocess one text, keeping which of the writer's words each token came from."""
-        check_is_fitted(self, "pipeline_")
-        return self.pipeline_.analyze(text)
+        return self._fitted().analyze(text)
 
     def transform_one(self, text: str) -> str:
         """Preprocess a single text."""
-        return self.analyze(text).text
+        return self._fitted().transform_one(text)
 
     def transform(self, X: Iterable[str]) -> list[str]:
         """Preprocess every text of ``X``."""
-        return [self.transform_one(text) for text in ensure_texts(X, "X")]
+        return self._fitted().transform(X)
+
+    def _fitted(self) -> TextPipeline:
+        check_is_fitted(self, "pipeline_")
+        return self.pipeline_
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

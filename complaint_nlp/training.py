@@ -23,7 +23,7 @@ from complaint_nlp.dataset import Record
 from complaint_nlp.heads import head_inputs, make_features, make_head
 from complaint_nlp.labels import HEADS
 from complaint_nlp.lexicon import SafetyLexicon
-from complaint_nlp.preprocess import TextPreprocessor
+from complaint_nlp.pipeline import TextPipeline
 
 __all__ = ["MIN_UNIT_EXAMPLES", "TrainingConfig", "train_classifier"]
 
@@ -53,7 +53,7 @@ def _rows(records: Sequence[Record], head: str) -> list[Record]:
 
 def fit_heads(
     records: Sequence[Record],
-    preprocessor: TextPreprocessor,
+    preprocessor: TextPipeline,
     lexicon: SafetyLexicon,
     config: TrainingConfig,
     progress: Progress,
@@ -156,7 +156,7 @@ def train_classifier(
     validation = [r for r in records if r.split == "validation"]
     if not train or not validation:
         raise ValueError("records need both a 'train' and a 'validation' split")
-    preprocessor = TextPreprocessor().fit()
+    preprocessor = TextPipeline()
     lexicon = lexicon or SafetyLexicon()
 
     progress(f"step 1/3: fitting on {len(train)} train complaints")
@@ -178,15 +178,15 @@ def train_classifier(
     classes = [str(c) for c in urgency.classes_]
     proba = urgency.predict_proba(head_inputs(features, analyses, found)["urgency"])
     signal = np.array([bool(f) for f in found])
+    p_high = proba[:, classes.index("high")]
     bar, bar_signal = choose_urgency_thresholds(
-        proba[:, classes.index("high")],
+        p_high,
         signal,
         proba,
         classes,
         [r.urgency for r in gold],
         config.high_recall,
     )
-    p_high = proba[:, classes.index("high")]
     low_weight = choose_low_weight(
         (p_high >= bar) | (signal & (p_high >= bar_signal)),
         proba,

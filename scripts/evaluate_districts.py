@@ -30,7 +30,7 @@ from _paths import COMPLAINTS, PROCESSED
 from complaint_nlp.dataset import read_dataset
 from complaint_nlp.heads import head_inputs
 from complaint_nlp.lexicon import SafetyLexicon
-from complaint_nlp.preprocess import TextPreprocessor
+from complaint_nlp.pipeline import TextPipeline
 from complaint_nlp.training import TrainingConfig, fit_heads
 
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     with args.complaints.open(encoding="utf-8") as f:
         district = {r["id"]: (r.get("kecamatan") or "").strip().lower() for r in csv.DictReader(f)}
     records = [r for r in read_dataset(args.data) if r.split in ("train", "validation")]
-    preprocessor = TextPreprocessor().fit()
+    preprocessor = TextPipeline()
     lexicon = SafetyLexicon()
     scored = [r for r in records if r.split == "validation" and r.label_source == "annotation"]
     analyses = [preprocessor.analyze(r.text) for r in scored]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, status
 from fastapi.responses import StreamingResponse
 
 from service import feedback
-from service.dependencies import Authorized, State
+from service.dependencies import Authorized, State, key_matches
 from service.schemas import FEEDBACK_EXAMPLES, FeedbackRequest, FeedbackResponse
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
@@ -37,8 +36,7 @@ def export_feedback(
     (``COMPLAINT_ADMIN_KEY``); without one it is open only when no API keys are set either."""
     settings = state.settings
     if settings.admin_key:
-        given = (x_api_key or "").encode()
-        if not hmac.compare_digest(given, settings.admin_key.encode()):
+        if not key_matches(x_api_key, [settings.admin_key]):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "the export needs the admin key")
     elif settings.api_keys:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "no admin key configured")
