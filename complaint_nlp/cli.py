@@ -26,8 +26,8 @@ from complaint_nlp.classifier import Classification, ComplaintClassifier
 from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
 from complaint_nlp.exceptions import ComplaintNLPError
 from complaint_nlp.persistence import load
-from complaint_nlp.routing import load_routing_table, route
-from complaint_nlp.triage import TriageResult
+from complaint_nlp.routing import load_routing_table
+from complaint_nlp.triage import TriageResult, triage_classified
 
 __all__ = ["main"]
 
@@ -246,11 +246,10 @@ def _run(args: argparse.Namespace) -> int:
             chunks = _chunks(rows, args.chunk_size, args.on_error, errors)
             for chunk, results in _classified(chunks, model, model_path, args.workers):
                 if duplicates is not None and table is not None:
-                    matches = duplicates.check_batch([r.text for r in chunk], [r.id for r in chunk])
-                    triaged = [
-                        TriageResult(r.id, c, route(c, table), m)
-                        for r, c, m in zip(chunk, results, matches, strict=True)
-                    ]
+                    triaged = triage_classified(
+                        results, [r.text for r in chunk], [r.id for r in chunk],
+                        table=table, duplicates=duplicates,
+                    )  # fmt: skip
                     for r, t in zip(chunk, triaged, strict=True):
                         writer.write(r.id, t)
                 else:

@@ -13,7 +13,7 @@ from complaint_nlp.routing import Route, RoutingTable, route
 if TYPE_CHECKING:
     from complaint_nlp.classifier import ComplaintClassifier
 
-__all__ = ["TriageResult", "triage_batch"]
+__all__ = ["TriageResult", "triage_batch", "triage_classified"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,20 @@ def triage_batch(
     duplicates: DuplicateIndex | None,
 ) -> list[TriageResult]:
     """Classify, route and (when ``duplicates`` is given) duplicate-check ``texts``."""
-    classifications = classifier.classify_batch(texts)
+    return triage_classified(
+        classifier.classify_batch(texts), texts, ids, table=table, duplicates=duplicates
+    )
+
+
+def triage_classified(
+    classifications: Sequence[Classification],
+    texts: Sequence[str],
+    ids: Sequence[str | None],
+    *,
+    table: RoutingTable,
+    duplicates: DuplicateIndex | None,
+) -> list[TriageResult]:
+    """Route and duplicate-check complaints already classified (e.g. in other processes)."""
     matches = duplicates.check_batch(texts, ids) if duplicates is not None else [None] * len(texts)
     return [
         TriageResult(i, c, route(c, table), m)
