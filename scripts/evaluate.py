@@ -1,6 +1,6 @@
 """Evaluate one or more saved models side by side on the gold test set, with baselines.
 
-    python scripts/evaluate.py models/complaint-classifier/1.6.0 [more models] [--output reports/]
+    python scripts/evaluate.py models/complaint-classifier/1.7.0 [more models] [--output reports/]
 
 Writes report.json, report.md and a PNG per model (confusion matrices, accuracy vs coverage).
 """

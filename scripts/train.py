@@ -1,6 +1,6 @@
 """Train a model version on the processed table, evaluate it on the gold test set, save it.
 
-    python scripts/train.py --backend linear --version 1.6.0 [--seed 0]
+    python scripts/train.py --backend linear --version 1.7.0 [--seed 0]
 
 Writes models/<name>/<version>/ (model.joblib, metadata.json, MODEL_CARD.md).
 """

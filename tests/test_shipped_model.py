@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import complaint_nlp
-from complaint_nlp.dataset import build_dataset
+from complaint_nlp.dataset import build_dataset, file_sha256, write_dataset
 from complaint_nlp.evaluation import evaluate
 from complaint_nlp.persistence import resolve_model_dir
 
@@ -33,7 +33,7 @@ def test_default_model_is_small_and_has_a_card() -> None:
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/datasets is not beside this checkout")
-def test_gold_metrics_recompute_from_shared_data() -> None:
+def test_gold_metrics_recompute_from_shared_data(tmp_path: Path) -> None:
     model = complaint_nlp.load()
     records, _ = build_dataset(
         SHARED / "external" / "surabaya-mediacenter" / "complaints.csv",
@@ -41,5 +41,15 @@ def test_gold_metrics_recompute_from_shared_data() -> None:
         ROOT / "datasets" / "mappings" / "topic_to_category.csv",
         ROOT / "datasets" / "mappings" / "agency_to_unit.csv",
     )
-    recorded = json.loads((resolve_model_dir(None) / "metadata.json").read_text())["metrics"]
-    assert evaluate(model, records) == recorded
+    meta = json.loads((resolve_model_dir(None) / "metadata.json").read_text())
+    write_dataset(records, tmp_path / "complaints.csv")
+    # A changed ../shared (new annotations, corrected labels) or a changed build changes this
+    # hash: the shipped model then no longer describes today's data and must be retrained.
+    built, expected = file_sha256(tmp_path / "complaints.csv"), meta["data"]["sha256"]
+    assert built == expected, (
+        f"the processed table built from ../shared has sha256 {built[:12]}…, but the shipped "
+        f"model {meta['version']} was trained on {expected[:12]}… ({meta['data']['rows']} rows): "
+        "the data changed, so retrain (scripts/build_dataset.py, scripts/train.py) and ship a "
+        "new version"
+    )
+    assert evaluate(model, records) == meta["metrics"]
