@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from complaint_nlp.classifier import Classification, ComplaintClassifier
-from complaint_nlp.duplicates import DuplicateIndex, DuplicateMatch
+from complaint_nlp.classifier import ComplaintClassifier
+from complaint_nlp.cues import CueSet
+from complaint_nlp.duplicates import DuplicateIndex
 from complaint_nlp.exceptions import (
     ComplaintNLPError,
     DataFileError,
@@ -26,11 +27,12 @@ from complaint_nlp.exceptions import (
 from complaint_nlp.normalize import normalize
 from complaint_nlp.persistence import load
 from complaint_nlp.pii import mask_pii
-from complaint_nlp.routing import Route, RoutingTable, load_routing_table, route
+from complaint_nlp.results import Classification, DuplicateMatch, Route, TriageResult
+from complaint_nlp.routing import RoutingTable, load_routing_table, route
 from complaint_nlp.slang import expand_slang
 from complaint_nlp.stem import Stemmer, stem_word
 from complaint_nlp.stopwords import remove_stopwords
-from complaint_nlp.triage import TriageResult
+from complaint_nlp.triage import Triager
 
 if TYPE_CHECKING:
     from complaint_nlp.preprocess import TextPreprocessor
@@ -52,6 +54,7 @@ __all__ = [
     "Classification",
     "ComplaintClassifier",
     "ComplaintNLPError",
+    "CueSet",
     "DataFileError",
     "DuplicateIndex",
     "DuplicateMatch",
@@ -63,6 +66,7 @@ __all__ = [
     "Stemmer",
     "TextPreprocessor",
     "TriageResult",
+    "Triager",
     "__version__",
     "expand_slang",
     "load",

@@ -27,6 +27,8 @@ __all__ = ["CompiledLinear", "char_wb_ngrams", "word_ngrams"]
 
 
 _WORD_MEMO = 200_000
+#: The text fields of an :class:`~complaint_nlp.pipeline.Analysis` a vectorizer may read.
+FIELDS = ("text", "clean")
 #: scikit-learn's default ``token_pattern``.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
@@ -63,6 +65,7 @@ class _Tfidf:
 
     def __init__(
         self,
+        field: str,
         analyzer: str,
         ngram_range: tuple[int, int],
         terms: Sequence[str],
@@ -71,6 +74,9 @@ class _Tfidf:
     ) -> None:
         if analyzer not in ("word", "char_wb"):
             raise ValueError(f"cannot compile a {analyzer!r} analyzer")
+        if field not in FIELDS:
+            raise ValueError(f"unknown text field {field!r}; one of {', '.join(FIELDS)}")
+        self.field = field
         self.analyzer = analyzer
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.terms = list(terms)
@@ -83,7 +89,10 @@ class _Tfidf:
         self.word_indices: dict[str, tuple[int, ...]] = {}
 
     @classmethod
-    def from_vectorizer(cls, vectorizer: Any) -> _Tfidf:
+    def from_pipeline(cls, pipeline: Any) -> _Tfidf:
+        """From a fitted ``Pipeline`` of a field selector and a ``TfidfVectorizer``."""
+        field = pipeline.steps[0][1].kw_args["name"]
+        vectorizer = pipeline.steps[-1][1]
         default = (
             vectorizer.lowercase
             and not vectorizer.strip_accents
@@ -102,6 +111,7 @@ class _Tfidf:
             raise ValueError("only default-tokenised, l2-normalised idf vectorizers are compiled")
         terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
         return cls(
+            field,
             vectorizer.analyzer,
             vectorizer.ngram_range,
             terms,
@@ -173,51 +183,51 @@ class _Head:
 
 
 class CompiledLinear:
-    """Shared TF-IDF features and every linear head, evaluated in one pass.
+    """Shared TF-IDF features, extra columns and every linear head, evaluated in one pass.
 
     Build one from fitted estimators with :meth:`from_estimators`, or from saved arrays with
     :meth:`from_arrays`.
     """
 
-    def __init__(self, parts: Sequence[_Tfidf], heads: Mapping[str, _Head], signal_head: str):
+    def __init__(
+        self, parts: Sequence[_Tfidf], extra_names: Sequence[str], heads: Mapping[str, _Head]
+    ):
         self.parts = list(parts)
+        self.extra_names = [str(n) for n in extra_names]
         self.n_features = sum(p.size for p in self.parts)
-        self.signal_column = self.n_features  # the urgency head's extra "safety signal" column
-        self.signal_head = signal_head
         self.heads = dict(heads)
+        width = self.n_features + len(self.extra_names)
         self.slices: dict[str, slice] = {}
         start = 0
         for name, head in self.heads.items():
+            if head.coef.shape[1] != width:
+                raise ValueError(f"head {name!r} has {head.coef.shape[1]} weights, not {width}")
             self.slices[name] = slice(start, start + head.coef.shape[0])
             start += head.coef.shape[0]
-        weights = np.vstack([head.coef for head in self.heads.values()])
-        signal_only = np.zeros_like(weights[:, -1])
-        signal_only[self.slices[signal_head]] = weights[self.slices[signal_head], -1]
-        weights[:, -1] = signal_only
-        self.weights = np.ascontiguousarray(weights.T)
+        self.weights = np.ascontiguousarray(np.vstack([h.coef for h in self.heads.values()]).T)
         self.intercept = np.concatenate([head.intercept for head in self.heads.values()])
         self.word_names = self.parts[0].terms
         self.word_size = self.parts[0].size
 
     @classmethod
     def from_estimators(
-        cls, features: Any, heads: Mapping[str, Any], signal_head: str
+        cls, features: Any, extra_names: Sequence[str], heads: Mapping[str, Any]
     ) -> CompiledLinear:
-        """From a fitted ``FeatureUnion`` of ``TfidfVectorizer`` (words first) and calibrated
-        linear heads, the urgency head reading one extra "safety signal" column."""
-        parts = [_Tfidf.from_vectorizer(v) for _, v in features.transformer_list]
-        width = sum(p.size for p in parts) + 1
+        """From a fitted ``FeatureUnion`` of field-selecting ``TfidfVectorizer`` pipelines
+        (stemmed words first) and calibrated linear heads that read its columns followed by
+        ``extra_names``."""
+        parts = [_Tfidf.from_pipeline(p) for _, p in features.transformer_list]
+        width = sum(p.size for p in parts) + len(extra_names)
         return cls(
-            parts,
-            {name: _Head.from_estimator(h, width) for name, h in heads.items()},
-            signal_head,
+            parts, extra_names, {n: _Head.from_estimator(h, width) for n, h in heads.items()}
         )
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Everything as named NumPy arrays (no Python objects: ``np.savez`` without pickle)."""
         out: dict[str, np.ndarray] = {
-            "signal_head": np.array(self.signal_head),
+            "extras": np.array(self.extra_names),
             "parts": np.array([p.analyzer for p in self.parts]),
+            "fields": np.array([p.field for p in self.parts]),
             "heads": np.array(list(self.heads)),
         }
         for k, part in enumerate(self.parts):
@@ -236,10 +246,12 @@ class CompiledLinear:
         """The inverse of :meth:`to_arrays`."""
 
         def parts() -> Iterator[_Tfidf]:
+            fields = arrays["fields"].tolist()
             for k, analyzer in enumerate(arrays["parts"].tolist()):
                 terms = arrays[f"part{k}.terms"].tobytes().decode()
                 low, high = arrays[f"part{k}.ngram_range"].tolist()
                 yield _Tfidf(
+                    fields[k],
                     analyzer,
                     (low, high),
                     terms.split("\n") if terms else [],
@@ -257,56 +269,54 @@ class CompiledLinear:
             )
             for name in arrays["heads"].tolist()
         }
-        return cls(list(parts()), heads, str(arrays["signal_head"]))
+        return cls(list(parts()), arrays["extras"].tolist(), heads)
 
     @property
     def labels(self) -> dict[str, list[str]]:
         """The classes of every head."""
         return {name: head.classes.tolist() for name, head in self.heads.items()}
 
-    def features(self, texts: Sequence[str], signals: Sequence[bool]) -> sp.csr_matrix:
-        """The feature rows of preprocessed ``texts`` (with the safety-signal column)."""
+    def features(self, fields: Mapping[str, Sequence[str]], extras: np.ndarray) -> sp.csr_matrix:
+        """The feature rows of the texts in ``fields`` (``text`` and ``clean``, one entry per
+        complaint) followed by their ``extras`` columns (:meth:`Reader.extras
+        <complaint_nlp.reading.Reader.extras>`)."""
         # Python only counts n-grams; weighting and normalisation run on the whole batch.
         columns: list[int] = []
         counts: list[int] = []
         segments: list[int] = []  # where each (text, part) run of entries starts
         parts_of: list[int] = []
         indptr = [0]
-        for text, signal in zip(texts, signals, strict=True):
+        n = len(extras)
+        texts = [fields[p.field] for p in self.parts]
+        for i in range(n):
             offset = 0
             for p, part in enumerate(self.parts):
-                found = part.counts(text)
+                found = part.counts(texts[p][i])
                 found.pop(None, None)
                 segments.append(len(columns))
                 parts_of.append(p)
                 columns += [j + offset for j in found]  # type: ignore[operator]
                 counts += found.values()
                 offset += part.size
-            if signal:
-                segments.append(len(columns))
-                parts_of.append(-1)
-                columns.append(self.signal_column)
-                counts.append(1)
             indptr.append(len(columns))
         cols = np.asarray(columns, dtype=np.int64)
         tf = np.asarray(counts, dtype=np.float64)
         values = np.empty_like(tf)
         starts = np.asarray([*segments, len(cols)], dtype=np.int64)
-        which = np.repeat(np.asarray(parts_of), np.diff(starts))
+        which = np.repeat(np.asarray(parts_of, dtype=np.int64), np.diff(starts))
         offset = 0
         for p, part in enumerate(self.parts):
             mask = which == p
             weight = np.log(tf[mask]) + 1.0 if part.sublinear else tf[mask]
             values[mask] = weight * part.idf[cols[mask] - offset]
             offset += part.size
-        values[which == -1] = 1.0
         lengths = np.diff(starts)
         segment = np.repeat(np.arange(len(lengths)), lengths)
         squares = np.bincount(segment, weights=values * values, minlength=len(lengths))
         norms = np.sqrt(np.where(squares > 0, squares, 1.0))[segment]
         values /= norms
-        shape = (len(texts), self.n_features + 1)
-        return sp.csr_matrix((values, cols, np.asarray(indptr)), shape=shape)
+        tfidf = sp.csr_matrix((values, cols, np.asarray(indptr)), shape=(n, self.n_features))
+        return sp.hstack([tfidf, sp.csr_matrix(extras)], format="csr")
 
     def predict_proba(self, rows: sp.csr_matrix) -> dict[str, np.ndarray]:
         """Calibrated probabilities of every head for feature ``rows``."""

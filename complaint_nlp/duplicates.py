@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import count
 
 import numpy as np
 import scipy.sparse as sp
 
 from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.results import DuplicateMatch
 from complaint_nlp.stopwords import load_stopwords
 
 __all__ = ["DEFAULT_THRESHOLD", "DuplicateIndex", "DuplicateMatch"]
@@ -33,14 +33,6 @@ DEFAULT_THRESHOLD = 0.75
 #: Up to this many queries, the tail is searched without transposing it.
 _FEW = 8
 _BLOCK = 512
-
-
-@dataclass(frozen=True)
-class DuplicateMatch:
-    """The earlier complaint a new one most likely repeats."""
-
-    id: str
-    similarity: float
 
 
 class DuplicateIndex:

@@ -1,5 +1,6 @@
 """Honest evaluation: the gold test set (annotated complaints of the test months), per-class
-metrics, the accuracy-vs-coverage curve, and baselines trained on the same rows in the same run.
+metrics, the accuracy-vs-coverage curve, the `high` precision/recall curve and escalation band,
+each cue's precision and recall, and baselines trained on the same rows in the same run.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from sklearn.metrics import (
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from complaint_nlp.classifier import Classification, ComplaintClassifier
+from complaint_nlp.classifier import ComplaintClassifier
 from complaint_nlp.dataset import Record
 from complaint_nlp.labels import CATEGORIES, URGENCIES
+from complaint_nlp.results import Classification
 from complaint_nlp.training import GOLD_SOURCES
 
 __all__ = ["classification_metrics", "evaluate", "gold_test"]
@@ -69,7 +71,12 @@ def _mean_or_none(values: list[bool]) -> float | None:
     return _r(np.mean(values)) if values else None
 
 
-def _model_report(gold: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:
+def _model_report(
+    gold: Sequence[Record],
+    results: Sequence[Classification],
+    p_high: np.ndarray,
+    cue_names: Sequence[str],
+) -> dict[str, Any]:
     report: dict[str, Any] = {}
     for head, labels in (("category", CATEGORIES), ("urgency", URGENCIES)):
         truth = [getattr(r, head) for r in gold]
@@ -78,8 +85,18 @@ def _model_report(gold: Sequence[Record], results: Sequence[Classification]) -> 
         confidence = np.array([getattr(c, f"{head}_confidence") for c in results])
         correct = np.array(truth) == np.array(predicted)
         report[head]["accuracy_vs_coverage"] = _coverage_curve(confidence, correct)
-    report["urgency"]["high_recall"] = report["urgency"]["per_class"]["high"]["recall"]
-    report["urgency"]["safety_signals"] = _signal_report(gold, results)
+    high = np.array([r.urgency == "high" for r in gold])
+    urgency = report["urgency"]
+    urgency["high_recall"] = urgency["per_class"]["high"]["recall"]
+    urgency["high_precision"] = urgency["per_class"]["high"]["precision"]
+    urgency["escalate"] = _band(high, np.array([c.escalate for c in results]))
+    urgency["high_unconfirmed"] = _band(
+        high, np.array([c.urgency == "high" and not c.escalate for c in results])
+    )
+    urgency["high_average_precision"] = _average_precision(high, p_high)
+    urgency["high_pr_curve"] = _pr_curve(high, p_high)
+    urgency["safety_signals"] = _signal_report(gold, results)
+    report["cues"] = _cue_report(gold, results, cue_names)
     pairs = list(zip(gold, results, strict=True))
     auto = [(r, c) for r, c in pairs if not c.needs_review]
     flagged = [(r, c) for r, c in pairs if c.needs_review]
@@ -89,6 +106,40 @@ def _model_report(gold: Sequence[Record], results: Sequence[Classification]) -> 
         "category_accuracy_review": _mean_or_none([r.category == c.category for r, c in flagged]),
     }
     return report
+
+
+def _band(truth: np.ndarray, called: np.ndarray) -> dict[str, float]:
+    """Share of complaints ``called``, and their precision and recall against ``truth``."""
+    hits = int((truth & called).sum())
+    return {
+        "share": _r(called.mean()),
+        "precision": _r(hits / max(1, called.sum())),
+        "recall": _r(hits / max(1, truth.sum())),
+    }
+
+
+def _average_precision(truth: np.ndarray, score: np.ndarray) -> float:
+    order = np.argsort(-score, kind="stable")
+    hits = truth[order]
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return _r((precision * hits).sum() / max(1, hits.sum()))
+
+
+def _pr_curve(truth: np.ndarray, score: np.ndarray) -> list[dict[str, float]]:
+    """Precision and recall of ``high`` when P(high) >= threshold, for a grid of thresholds."""
+    points = []
+    for threshold in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        called = score >= threshold
+        points.append({"threshold": threshold, **_band(truth, called)})
+    return points
+
+
+def _cue_report(
+    gold: Sequence[Record], results: Sequence[Classification], cue_names: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Per cue: how often it fires, and its precision and recall as a sign of `high`."""
+    high = np.array([r.urgency == "high" for r in gold])
+    return {name: _band(high, np.array([name in c.cues for c in results])) for name in cue_names}
 
 
 def _signal_report(gold: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:
@@ -162,7 +213,12 @@ def evaluate(classifier: ComplaintClassifier, records: Sequence[Record]) -> dict
     train = [r for r in seen if r.label_source in GOLD_SOURCES and r.category and r.urgency]
     unit_test = [r for r in records if r.split == "test" and r.unit]
     unit_train = [r for r in seen if r.unit]
-    report = _model_report(gold, classifier.classify_batch([r.text for r in gold]))
+    texts = [r.text for r in gold]
+    proba = classifier.predict_proba([classifier.reader.read(t) for t in texts])["urgency"]
+    p_high = proba[:, classifier.labels["urgency"].index("high")]
+    report = _model_report(
+        gold, classifier.classify_batch(texts), p_high, classifier.reader.cues.names
+    )
     report["unit"] = _unit_report(unit_test, classifier.classify_batch([r.text for r in unit_test]))
     report["baselines"] = _baselines(train, gold, unit_train, unit_test)
     return report

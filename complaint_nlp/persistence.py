@@ -28,20 +28,24 @@ from typing import Any
 
 import numpy as np
 
-from complaint_nlp.classifier import ComplaintClassifier, Thresholds
+from complaint_nlp.classifier import ComplaintClassifier
 from complaint_nlp.compiled import CompiledLinear
+from complaint_nlp.cues import CueSet
 from complaint_nlp.dataset import file_sha256
+from complaint_nlp.decision import Thresholds
 from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.pipeline import TextPipeline
+from complaint_nlp.reading import Reader
 
 __all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "save"]
 
 MODEL_FILE = "model.joblib"
 INFERENCE_FILE = "inference.npz"
-#: The layout of a saved model; 2 added inference.npz and the lazily read estimators. Other
-#: layouts are refused with a clear message instead of failing inside unpickling.
-MODEL_FORMAT = 2
+#: The layout of a saved model; 2 added inference.npz and the lazily read estimators, 3 the
+#: cue columns and unstemmed words. Other layouts are refused with a clear message instead of
+#: failing inside unpickling.
+MODEL_FORMAT = 3
 METADATA_FILE = "metadata.json"
 CARD_FILE = "MODEL_CARD.md"
 #: The repository's model folder (present in a checkout or an editable install).
@@ -94,8 +98,10 @@ def save(
         "backend": classifier.backend,
         "labels": classifier.labels,
         "thresholds": dataclasses.asdict(classifier.thresholds),
-        "text_pipeline": _plain(classifier.preprocessor.params),
-        "safety_signals_file": _plain(classifier.lexicon.path),
+        "text_pipeline": _plain(classifier.reader.preprocessor.params),
+        "safety_signals_file": _plain(classifier.reader.lexicon.path),
+        "cues_file": _plain(classifier.reader.cues.path),
+        "cues": classifier.reader.cues.names,
         "explain_terms": classifier.explain_terms,
         "library_versions": library_versions(),
         **inference,
@@ -195,6 +201,15 @@ def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifie
         preprocessor = TextPipeline(**meta["text_pipeline"])
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ModelIntegrityError(f"unreadable model in {folder}: {exc!r}") from None
+    reader = Reader(
+        preprocessor, SafetyLexicon(meta.get("safety_signals_file")), CueSet(meta.get("cues_file"))
+    )
+    if reader.extra_names != compiled.extra_names:
+        raise ModelIntegrityError(
+            f"model at {folder} was trained with other cues ({', '.join(meta.get('cues', []))}) "
+            f"than {reader.cues.path or 'the shipped cue file'} defines: use that cue file, or "
+            "retrain the model"
+        )
 
     def estimators() -> tuple[Any, dict[str, Any]]:
         full = _read_joblib(folder, meta)
@@ -203,8 +218,7 @@ def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifie
     return ComplaintClassifier.from_compiled(
         compiled,
         estimators,
-        preprocessor=preprocessor,
-        lexicon=SafetyLexicon(meta.get("safety_signals_file")),
+        reader=reader,
         thresholds=Thresholds(**thresholds),
         explain_terms=int(meta.get("explain_terms", 5)),
     )

@@ -28,6 +28,47 @@ def _per_class(metrics: dict[str, Any]) -> str:
     return _table(rows)
 
 
+def _confusion(metrics: dict[str, Any]) -> str:
+    labels = metrics["labels"]
+    rows = [["gold \\ predicted", *(f"`{label}`" for label in labels)]]
+    for label, counts in zip(labels, metrics["confusion_matrix"], strict=True):
+        rows.append([f"`{label}`", *(str(c) for c in counts)])
+    return _table(rows)
+
+
+def _urgency_lines(urgency: dict[str, Any]) -> list[str]:
+    if "escalate" not in urgency:
+        return []
+    band, unsure = urgency["escalate"], urgency["high_unconfirmed"]
+    curve = [["P(high) >=", "share called", "precision", "recall"]]
+    curve += [
+        [f"{p['threshold']:.2f}", f"{p['share']:.3f}", _f(p["precision"]), _f(p["recall"])]
+        for p in urgency["high_pr_curve"]
+    ]
+    return [
+        f"`high` called for {urgency['high_precision']:.3f} precision at recall "
+        f"{urgency['high_recall']:.3f} (average precision of P(high): "
+        f"{urgency['high_average_precision']:.3f}). Two bands: **escalated at once** "
+        f"{band['share']:.1%} of complaints, precision {band['precision']:.3f}, recall "
+        f"{band['recall']:.3f}; **`high` confirmed by a person first** {unsure['share']:.1%}, "
+        f"precision {unsure['precision']:.3f}, recall {unsure['recall']:.3f}.",
+        "",
+        "Precision/recall of `high` by the probability bar:",
+        "",
+        _table(curve),
+        "",
+    ]
+
+
+def _cue_table(cues: dict[str, dict[str, float]]) -> str:
+    rows = [["cue", "fires on", "precision for `high`", "recall of `high`"]]
+    rows += [
+        [f"`{name}`", f"{c['share']:.1%}", _f(c["precision"]), _f(c["recall"])]
+        for name, c in cues.items()
+    ]
+    return _table(rows)
+
+
 def _summary_row(name: str, r: dict[str, Any]) -> list[str]:
     cat, urg, unit = r["category"], r["urgency"], r["unit"]
     top3 = _f(unit["top3_accuracy"]) if "top3_accuracy" in unit else "-"
@@ -96,10 +137,25 @@ def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
             "",
             _per_class(r["category"]),
             "",
+            _confusion(r["category"]),
+            "",
             "### Urgency",
             "",
             _per_class(r["urgency"]),
             "",
+            _confusion(r["urgency"]),
+            "",
+            *_urgency_lines(r["urgency"]),
+            *(
+                [
+                    "### Cues (a cue that fires, taken as a sign of `high`)",
+                    "",
+                    _cue_table(r["cues"]),
+                    "",
+                ]
+                if "cues" in r
+                else []
+            ),
             "### Accuracy vs coverage (most confident first)",
             "",
             _coverage_table(r),
@@ -174,18 +230,46 @@ a person, and `high` urgency is tuned for recall (many false alarms by design).
 _LIMITS = """## Limits and known failure modes
 - Trained on one city's complaints (Surabaya): place names and local programmes (WargaKu, MBR,
   Klampid) are learnt as words; another city's wording will score lower until its own
-  complaints are added.
+  complaints are added (officers' corrections, `build_dataset.py --feedback`).
 - `high` urgency is rare and its line to `medium` is thin (trees that *may* fall, potholes
-  *before* an accident); the model flags many `medium` complaints as `high` to keep recall high.
-  Its `high` bar is chosen on the two months before the test months for a recall of 0.85; on a
-  new period the recall moves around that (0.79 when trained to 2022-10 and scored on
-  2022-11..12, 0.94 on the gold test).
+  *before* an accident); to find nine in ten `high` complaints the model calls about a third of
+  all complaints `high`. Only the confident ones escalate at once; the rest are flagged
+  `needs_review` so that a person confirms them first.
 - `human_resources`, `bureaucracy` and `information_technology` are often confused when a
   complaint mentions several; the annotations themselves are debatable there.
 - Units are Surabaya's agencies mapped to generic unit codes; units with fewer than six training
   complaints are never predicted and are left to the routing table.
 - Very short texts (a few words) get low confidence and `needs_review`.
 """
+
+
+def _fitting_lines(metadata: dict[str, Any]) -> list[str]:
+    fitted, held = metadata["fitted_on"], metadata["held_out"]
+    evaluation = metadata.get("evaluation_model")
+    lines = [
+        f"- **This model** was fitted on {fitted['rows']} complaints of {fitted['dates']} "
+        f"(splits {', '.join(fitted['splits'])}). Its thresholds were chosen on forward-chained "
+        "predictions, each two-month block scored by heads fitted only on the months before it "
+        f"({'; '.join(held['blocks'])}), never on rows a model was fitted on. There: category "
+        f"macro-F1 {held['category_macro_f1']}, urgency macro-F1 {held['urgency_macro_f1']}, "
+        f"`high` recall {held['high_recall']} at precision {held['high_precision']}, escalation "
+        f"precision {held['escalate_precision']} at recall {held['escalate_recall']}.",
+    ]
+    if evaluation is not None:
+        e_fitted, e_held = evaluation["fitted_on"], evaluation["held_out"]
+        lines.append(
+            f"- **The metrics below** are of the same recipe (same code, data, seed) fitted on "
+            f"the train and validation months only ({e_fitted['rows']} complaints of "
+            f"{e_fitted['dates']}), with thresholds from its own forward-chained blocks "
+            f"({'; '.join(e_held['blocks'])}), scored on the gold test set: the annotated "
+            "complaints of the last two months, which it never saw."
+        )
+    else:
+        lines.append(
+            "- **The metrics below** are of this model on the gold test set: the annotated "
+            "complaints of the last two months, which it never saw."
+        )
+    return lines
 
 
 def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
@@ -198,15 +282,16 @@ def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
             f"# Model card: {name} {version}",
             "",
             _INTENDED_USE,
-            "## Data",
+            "## Data and fitting",
             "- Source: Surabaya Media Center complaints 2022-01 .. 2023-02 (no licence: trained "
             "on, never redistributed) with our annotations (LABELS.md); PII masked first.",
             f"- Processed table sha256 `{data['sha256']}`; {data['rows']} complaints after "
             f"removing duplicates; splits by time: {data['split_dates']}.",
-            "- Trained on train + validation; thresholds chosen on validation; the metrics below "
-            "are on the gold test set (annotated complaints of the last two months).",
+            *_fitting_lines(metadata),
             "",
             f"## Backend: `{metadata['backend']}`, seed {metadata['config']['seed']}",
+            "",
+            f"Operating points: {metadata['config']}.",
             "",
             "## Metrics on the gold test set",
             "",

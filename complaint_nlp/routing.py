@@ -1,31 +1,37 @@
-"""Routing: which unit of a city must act on a classified complaint, and by when.
+"""Routing: which unit of a city must act on a classified complaint, who is copied, by when.
 
 The routing table is data (``data/routing/kota-serang.toml``, replaceable by path), validated
 with pydantic when it is loaded; :func:`route` is a pure function of a classification and a table.
+A table's ``rules`` come first: each names cues (:mod:`complaint_nlp.cues`) that make it apply,
+and sends the complaint to a unit (copying the one the model chose), escalates it, or marks and
+relabels a message that reports no failure.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from complaint_nlp._resources import PathLike, data_file
-from complaint_nlp.classifier import Classification
+from complaint_nlp.cues import CueSet
 from complaint_nlp.exceptions import DataFileError, InvalidInputError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
+from complaint_nlp.results import Classification, Route
 
 __all__ = [
     "Route",
     "RoutingTable",
+    "Rule",
     "Unit",
+    "apply_rules",
     "load_routing_table",
     "manual_classification",
     "route",
+    "route_with_rules",
 ]
 
 DEFAULT_TABLE = "routing/kota-serang.toml"
@@ -65,13 +71,52 @@ class Unit(_Strict):
         return self
 
 
+class Rule(_Strict):
+    """A city's rule, applied before the model's unit codes: when one of ``cues`` fired (and
+    none of ``unless_cues``), the complaint goes to ``unit`` (the unit the model chose is copied
+    when ``cc_model_unit``), escalates or not (``escalate``), and may be relabelled
+    (``category``, ``urgency``) and marked with a ``kind``."""
+
+    name: str = Field(min_length=1)
+    means: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(min_length=1)
+    unless_cues: tuple[str, ...] = ()
+    unit: str | None = None
+    cc_model_unit: bool = False
+    escalate: bool | None = None
+    category: str | None = None
+    urgency: str | None = None
+    kind: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _known_labels(self) -> Rule:
+        known = set(CueSet().names)
+        for cue in (*self.cues, *self.unless_cues):
+            if cue not in known:
+                raise ValueError(
+                    f"rule {self.name!r}: unknown cue {cue!r}; one of {', '.join(sorted(known))}"
+                )
+        if self.category is not None and self.category not in CATEGORIES:
+            raise ValueError(f"rule {self.name!r}: unknown category {self.category!r}")
+        if self.urgency is not None and self.urgency not in URGENCIES:
+            raise ValueError(f"rule {self.name!r}: unknown urgency {self.urgency!r}")
+        if self.unit is None and self.category is None and self.urgency is None:
+            raise ValueError(f"rule {self.name!r} changes nothing: give a unit or labels")
+        return self
+
+    def applies(self, cues: list[str]) -> bool:
+        found = set(cues)
+        return bool(found.intersection(self.cues)) and not found.intersection(self.unless_cues)
+
+
 class RoutingTable(_Strict):
-    """A city's units, its triage desk and its default response deadlines."""
+    """A city's units, its triage desk, its default response deadlines and its rules."""
 
     city: str = Field(min_length=1)
     triage_unit: str
     sla_hours: dict[str, float]
     units: tuple[Unit, ...] = Field(min_length=1)
+    rules: tuple[Rule, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> RoutingTable:
@@ -85,6 +130,12 @@ class RoutingTable(_Strict):
             raise ValueError(f"units: duplicate id {', '.join(duplicates)}")
         if self.triage_unit not in ids:
             raise ValueError(f"triage_unit {self.triage_unit!r} is not one of the units")
+        names = [r.name for r in self.rules]
+        for rule in self.rules:
+            if names.count(rule.name) > 1:
+                raise ValueError(f"rules: duplicate name {rule.name!r}")
+            if rule.unit is not None and rule.unit not in ids:
+                raise ValueError(f"rule {rule.name!r}: unit {rule.unit!r} is not one of the units")
         for kind, label in (("unit_codes", "unit code"), ("categories", "category")):
             claims: dict[tuple[str, int], str] = {}
             for unit in self.units:
@@ -124,10 +175,13 @@ def _load(path: Path) -> RoutingTable:
         problems = []
         for error in exc.errors():
             where = ".".join(str(p) for p in error["loc"])
-            if error["loc"][:1] == ("units",) and len(error["loc"]) > 1:
-                index = error["loc"][1]
-                unit_id = raw.get("units", [{}] * (int(index) + 1))[int(index)].get("id", "?")
-                where = f"units[{index}] (id {unit_id!r})" + "".join(
+            kind = error["loc"][0] if error["loc"] else ""
+            if kind in ("units", "rules") and len(error["loc"]) > 1:
+                index = int(error["loc"][1])
+                key = "id" if kind == "units" else "name"
+                entry = raw.get(kind, [{}] * (index + 1))[index]
+                label = entry.get(key, "?") if isinstance(entry, dict) else "?"
+                where = f"{kind}[{index}] ({key} {label!r})" + "".join(
                     f".{p}" for p in error["loc"][2:]
                 )
             message = error["msg"].removeprefix("Value error, ")
@@ -139,31 +193,6 @@ def load_routing_table(path: PathLike | None = None) -> RoutingTable:
     """The routing table at ``path``, or Kota Serang's shipped one. Refuses an invalid table
     with :class:`DataFileError`, naming each problem and where it is."""
     return _load(Path(path) if path is not None else data_file(DEFAULT_TABLE))
-
-
-@dataclass(frozen=True)
-class Route:
-    """Who must act on a complaint, by when, and why."""
-
-    unit_id: str
-    unit_name: str
-    sla_hours: float
-    escalate: bool
-    reasons: list[str]
-    alternatives: list[dict[str, str]] = field(default_factory=list)
-    best_guess: dict[str, str] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict."""
-        return {
-            "unit_id": self.unit_id,
-            "unit_name": self.unit_name,
-            "sla_hours": self.sla_hours,
-            "escalate": self.escalate,
-            "reasons": list(self.reasons),
-            "alternatives": [dict(a) for a in self.alternatives],
-            "best_guess": dict(self.best_guess) if self.best_guess else None,
-        }
 
 
 def _choose(
@@ -184,12 +213,31 @@ def _choose(
     return chosen, reasons[:1] if chosen else [], candidates[1:]
 
 
-def route(classification: Classification, table: RoutingTable | None = None) -> Route:
-    """The unit that must act on ``classification``, its deadline, and the reasons.
+def apply_rules(
+    classification: Classification, table: RoutingTable
+) -> tuple[Classification, Rule | None]:
+    """The first of ``table``'s rules that applies to ``classification``'s cues, and the
+    classification with that rule's labels (``escalate`` off when it relabels to another
+    urgency)."""
+    for rule in table.rules:
+        if rule.applies(classification.cues):
+            if rule.category is None and rule.urgency is None:
+                return classification, rule
+            urgency = rule.urgency or classification.urgency
+            relabelled = dataclasses.replace(
+                classification,
+                category=rule.category or classification.category,
+                urgency=urgency,
+                escalate=classification.escalate and urgency == "high",
+            )
+            return relabelled, rule
+    return classification, None
 
-    Complaints flagged ``needs_review`` go to the triage desk with the best guess attached; a
-    complaint no rule covers goes there too. ``high`` urgency escalates.
-    """
+
+def route_with_rules(
+    classification: Classification, table: RoutingTable | None = None
+) -> tuple[Classification, Route]:
+    """The classification after ``table``'s rules, and its :func:`route`."""
     if not isinstance(classification, Classification):
         raise InvalidInputError(
             f"route() takes a Classification, got {type(classification).__name__}"
@@ -197,30 +245,71 @@ def route(classification: Classification, table: RoutingTable | None = None) -> 
     table = table or load_routing_table()
     if classification.urgency not in URGENCIES:
         raise InvalidInputError(f"unknown urgency {classification.urgency!r}")
-    chosen, reasons, others = _choose(classification, table)
+    effective, rule = apply_rules(classification, table)
+    chosen, reasons, others = _choose(effective, table)
     triage = table.by_id[table.triage_unit]
     best_guess = None
-    if classification.needs_review or chosen is None:
+    cc: list[str] = []
+    if rule is not None and rule.unit is not None:
+        lead = table.by_id[rule.unit]
+        if rule.cc_model_unit and chosen is not None and chosen is not lead:
+            cc.append(chosen.id)
+        reasons = [f"rule {rule.name!r}: {rule.means} -> {lead.id!r}"] + [
+            f"copied: {r}" for r in reasons if cc
+        ]
+        others = [u for u in ([chosen] if chosen else []) + others if u is not lead]
+        chosen = lead
+    elif effective.needs_review or chosen is None:
         if chosen is not None:
             best_guess = {"unit_id": chosen.id, "unit_name": chosen.name}
             others = [chosen, *others]
         reasons = [
-            "the model is not confident enough: a person confirms the labels first"
-            if classification.needs_review
+            _review_reason(effective)
+            if effective.needs_review
             else "no unit handles these unit codes or this category"
         ] + [f"best guess: {r}" for r in reasons]
         chosen = triage
-    if classification.urgency == "high":
+    if rule is not None and rule.unit is None:
+        reasons.insert(
+            0,
+            f"rule {rule.name!r}: {rule.means} -> {effective.category} / {effective.urgency} "
+            f"(the model said {classification.category} / {classification.urgency})",
+        )
+    escalate = effective.escalate
+    if rule is not None and rule.escalate is not None:
+        escalate = rule.escalate
+    if escalate:
         reasons.append("high urgency: escalated")
-    return Route(
+    elif effective.urgency == "high":
+        reasons.append("possibly urgent: a person confirms before the unit is paged")
+    return effective, Route(
         unit_id=chosen.id,
         unit_name=chosen.name,
-        sla_hours=table.sla(chosen, classification.urgency),
-        escalate=classification.urgency == "high",
+        sla_hours=table.sla(chosen, effective.urgency),
+        escalate=escalate,
         reasons=reasons,
         alternatives=[{"unit_id": u.id, "unit_name": u.name} for u in others if u is not chosen],
         best_guess=best_guess,
+        cc=cc,
+        rule=rule.name if rule is not None else None,
+        kind=rule.kind if rule is not None else None,
     )
+
+
+def _review_reason(classification: Classification) -> str:
+    if classification.urgency == "high" and not classification.escalate:
+        return "possibly urgent but not certain: a person confirms the labels first"
+    return "the model is not confident enough: a person confirms the labels first"
+
+
+def route(classification: Classification, table: RoutingTable | None = None) -> Route:
+    """The unit that must act on ``classification``, its deadline, and the reasons.
+
+    The table's rules come first (see :func:`apply_rules`); otherwise complaints flagged
+    ``needs_review`` go to the triage desk with the best guess attached, and a complaint no
+    unit covers goes there too. A ``high`` the model is confident about escalates.
+    """
+    return route_with_rules(classification, table)[1]
 
 
 def manual_classification(category: str, urgency: str, unit: str | None = None) -> Classification:
@@ -240,4 +329,5 @@ def manual_classification(category: str, urgency: str, unit: str | None = None) 
         needs_review=False,
         explanation={},
         safety_signals=[],
+        escalate=urgency == "high",
     )

@@ -1,56 +1,66 @@
-"""Triage: classify, route and check for duplicates in one call, with one JSON-ready result."""
+"""Triage: classify, apply the city's rules, route and check for duplicates, in one call.
+
+The layer above the classifier and routing (neither knows the other)::
+
+    >>> import complaint_nlp
+    >>> triager = complaint_nlp.Triager(complaint_nlp.load())
+    >>> result = triager.triage("Pohon tumbang menutup jalan raya, kabel listrik putus", "K-1")
+    >>> result.route.unit_id, result.route.escalate
+    ('dlh', True)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
 
-from complaint_nlp.classifier import Classification
-from complaint_nlp.duplicates import DuplicateIndex, DuplicateMatch
-from complaint_nlp.routing import Route, RoutingTable, route
+from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.classifier import ComplaintClassifier
+from complaint_nlp.duplicates import DuplicateIndex
+from complaint_nlp.exceptions import InvalidInputError
+from complaint_nlp.results import Classification, TriageResult
+from complaint_nlp.routing import RoutingTable, load_routing_table, route_with_rules
 
-if TYPE_CHECKING:
-    from complaint_nlp.classifier import ComplaintClassifier
-
-__all__ = ["TriageResult", "triage_batch", "triage_classified"]
+__all__ = ["TriageResult", "Triager", "triage_classified"]
 
 
-@dataclass(frozen=True)
-class TriageResult:
-    """Everything a complaint system needs about one complaint."""
+class Triager:
+    """A classifier, a city's routing table and an index of recent complaints.
 
-    complaint_id: str | None
-    classification: Classification
-    route: Route
-    duplicate_of: DuplicateMatch | None
+    ``table`` defaults to the shipped routing table and ``duplicates`` to a new index of the last
+    10,000 complaints; ``check_duplicates=False`` skips the duplicate check.
+    """
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict."""
-        return {
-            "complaint_id": self.complaint_id,
-            **self.classification.to_dict(),
-            "route": self.route.to_dict(),
-            "duplicate_of": (
-                {"id": self.duplicate_of.id, "similarity": self.duplicate_of.similarity}
-                if self.duplicate_of
-                else None
-            ),
-        }
+    def __init__(
+        self,
+        classifier: ComplaintClassifier,
+        table: RoutingTable | None = None,
+        duplicates: DuplicateIndex | None = None,
+        *,
+        check_duplicates: bool = True,
+    ) -> None:
+        self.classifier = classifier
+        self.table = table or load_routing_table()
+        self.duplicates = (duplicates or DuplicateIndex()) if check_duplicates else None
 
+    def triage(self, text: str, complaint_id: str | None = None) -> TriageResult:
+        """Classify, route and duplicate-check one complaint."""
+        return self.triage_batch([ensure_text(text)], [complaint_id])[0]
 
-def triage_batch(
-    classifier: ComplaintClassifier,
-    texts: Sequence[str],
-    ids: Sequence[str | None],
-    *,
-    table: RoutingTable,
-    duplicates: DuplicateIndex | None,
-) -> list[TriageResult]:
-    """Classify, route and (when ``duplicates`` is given) duplicate-check ``texts``."""
-    return triage_classified(
-        classifier.classify_batch(texts), texts, ids, table=table, duplicates=duplicates
-    )
+    def triage_batch(
+        self, texts: Iterable[str], ids: Iterable[str | None] | None = None
+    ) -> list[TriageResult]:
+        """:meth:`triage` for many complaints at once, in order."""
+        items = ensure_texts(texts)
+        names = [None] * len(items) if ids is None else list(ids)
+        if len(names) != len(items):
+            raise InvalidInputError(f"{len(items)} texts but {len(names)} ids")
+        return triage_classified(
+            self.classifier.classify_batch(items),
+            items,
+            names,
+            table=self.table,
+            duplicates=self.duplicates,
+        )
 
 
 def triage_classified(
@@ -61,9 +71,11 @@ def triage_classified(
     table: RoutingTable,
     duplicates: DuplicateIndex | None,
 ) -> list[TriageResult]:
-    """Route and duplicate-check complaints already classified (e.g. in other processes)."""
+    """Apply rules, route and duplicate-check complaints already classified (e.g. in other
+    processes)."""
     matches = duplicates.check_batch(texts, ids) if duplicates is not None else [None] * len(texts)
-    return [
-        TriageResult(i, c, route(c, table), m)
-        for i, c, m in zip(ids, classifications, matches, strict=True)
-    ]
+    out = []
+    for complaint_id, classification, match in zip(ids, classifications, matches, strict=True):
+        effective, routed = route_with_rules(classification, table)
+        out.append(TriageResult(complaint_id, effective, routed, match))
+    return out

@@ -27,10 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _paths import COMPLAINTS, PROCESSED
 
+from complaint_nlp.cues import CueSet
 from complaint_nlp.dataset import read_dataset
-from complaint_nlp.heads import head_inputs
+from complaint_nlp.heads import head_input
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.pipeline import TextPipeline
+from complaint_nlp.reading import Reader
 from complaint_nlp.training import TrainingConfig, fit_heads
 
 
@@ -45,11 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     with args.complaints.open(encoding="utf-8") as f:
         district = {r["id"]: (r.get("kecamatan") or "").strip().lower() for r in csv.DictReader(f)}
     records = [r for r in read_dataset(args.data) if r.split in ("train", "validation")]
-    preprocessor = TextPipeline()
-    lexicon = SafetyLexicon()
+    reader = Reader(TextPipeline(), SafetyLexicon(), CueSet())
     scored = [r for r in records if r.split == "validation" and r.label_source == "annotation"]
-    analyses = [preprocessor.analyze(r.text) for r in scored]
-    signals = [lexicon.search(a.clean) for a in analyses]
+    readings = [reader.read(r.text) for r in scored]
     results = []
     for fold in range(args.folds):
 
@@ -60,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         train = [r for r in records if r.split == "train" and not held(r.id)]
         print(f"fold {fold + 1}/{args.folds}: fitting on {len(train)} complaints", file=sys.stderr)
         features, heads = fit_heads(
-            train, preprocessor, lexicon, TrainingConfig(), lambda m: print(m, file=sys.stderr)
+            train,
+            [reader.read(r.text) for r in train],
+            reader,
+            TrainingConfig(),
+            lambda m: print(m, file=sys.stderr),
         )
-        inputs = head_inputs(features, analyses, signals)
-        category = heads["category"].predict(inputs["category"])
+        inputs = head_input(features, reader, readings)
+        category = heads["category"].predict(inputs)
         urgency = heads["urgency"]
-        p_high = urgency.predict_proba(inputs["urgency"])[:, list(urgency.classes_).index("high")]
+        p_high = urgency.predict_proba(inputs)[:, list(urgency.classes_).index("high")]
         for name, mask in (
             ("seen", np.array([not held(r.id) for r in scored])),
             ("held_out", np.array([held(r.id) for r in scored])),

@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from complaint_nlp import ComplaintClassifier
 from complaint_nlp.compiled import CompiledLinear, char_wb_ngrams, word_ngrams
-from complaint_nlp.heads import head_inputs
+from complaint_nlp.heads import head_input
 from tests.fixtures import TEMPLATES
 
 TEXTS = [t.format(p="kasemen", n=4) for _, _, _, ts in TEMPLATES for t in ts] + [
@@ -18,17 +18,21 @@ TEXTS = [t.format(p="kasemen", n=4) for _, _, _, ts in TEMPLATES for t in ts] + 
 ]
 
 
+def _fields(model: ComplaintClassifier, texts: list[str]) -> dict[str, list[str]]:
+    analyses = [model.reader.preprocessor.analyze(t) for t in texts]
+    return {"text": [a.text for a in analyses], "clean": [a.clean for a in analyses]}
+
+
 def test_compiled_probabilities_equal_scikit_learn(linear_model: ComplaintClassifier) -> None:
-    analyses = [linear_model.preprocessor.analyze(t) for t in TEXTS]
-    signals = [linear_model.lexicon.search(a.clean) for a in analyses]
-    inputs = head_inputs(linear_model.features, analyses, signals)
+    readings = [linear_model.reader.read(t) for t in TEXTS]
+    inputs = head_input(linear_model.features, linear_model.reader, readings)
     compiled = linear_model._compiled
     assert compiled is not None
-    rows = compiled.features([a.text for a in analyses], [bool(s) for s in signals])
-    np.testing.assert_allclose(rows.toarray(), inputs["urgency"].toarray(), atol=1e-12)
+    rows = compiled.features(_fields(linear_model, TEXTS), linear_model.reader.extras(readings))
+    np.testing.assert_allclose(rows.toarray(), inputs.toarray(), atol=1e-12)
     ours = compiled.predict_proba(rows)
     for name, head in linear_model.heads.items():
-        np.testing.assert_allclose(ours[name], head.predict_proba(inputs[name]), atol=1e-10)
+        np.testing.assert_allclose(ours[name], head.predict_proba(inputs), atol=1e-10)
 
 
 def test_arrays_round_trip_gives_the_same_probabilities(
@@ -39,19 +43,23 @@ def test_arrays_round_trip_gives_the_same_probabilities(
     arrays = compiled.to_arrays()
     assert all(a.dtype != object for a in arrays.values())  # savable without pickle
     again = CompiledLinear.from_arrays(arrays)
-    texts = [linear_model.preprocessor.analyze(t).text for t in TEXTS]
-    flags = [i % 2 == 0 for i in range(len(texts))]
-    rows = compiled.features(texts, flags)
-    assert (again.features(texts, flags) != rows).nnz == 0
+    fields = _fields(linear_model, TEXTS)
+    extras = np.zeros((len(TEXTS), len(compiled.extra_names)))
+    extras[::2, 0] = 1.0  # a safety signal on every other text
+    rows = compiled.features(fields, extras)
+    assert (again.features(fields, extras) != rows).nnz == 0
     for name, proba in compiled.predict_proba(rows).items():
         np.testing.assert_array_equal(again.predict_proba(rows)[name], proba)
     assert again.labels == linear_model.labels
+    assert again.extra_names == linear_model.reader.extra_names
 
 
 def test_compiled_handles_empty_and_unknown_texts(linear_model: ComplaintClassifier) -> None:
     compiled = linear_model._compiled
     assert compiled is not None
-    rows = compiled.features(["", "zzqx", ""], [False, True, False])
+    extras = np.zeros((3, len(compiled.extra_names)))
+    extras[1, 0] = 1.0
+    rows = compiled.features({"text": ["", "zzqx", ""], "clean": ["", "zzqx", ""]}, extras)
     assert rows.shape[0] == 3
     assert rows[0].nnz == 0 and rows[1].nnz >= 1
 

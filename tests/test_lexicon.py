@@ -66,8 +66,15 @@ def test_a_match_never_lowers_the_probability_of_high(
     assert compiled is not None
     raw = [t.format(p="cipocok", n=3) for _, _, _, ts in TEMPLATES for t in ts]
     raw += ["jalan rusak", "pohon tumbang", "ktp belum jadi", "mohon info", ""]
-    texts = [classifier.preprocessor.analyze(t).text for t in raw]
+    readings = [classifier.reader.read(t) for t in raw]
+    fields = {
+        "text": [r.analysis.text for r in readings],
+        "clean": [r.analysis.clean for r in readings],
+    }
     high = compiled.heads["urgency"].classes.tolist().index("high")
-    without = compiled.predict_proba(compiled.features(texts, [False] * len(texts)))["urgency"]
-    with_match = compiled.predict_proba(compiled.features(texts, [True] * len(texts)))["urgency"]
+    extras = classifier.reader.extras(readings)
+    extras[:, 0] = 0.0  # the safety-signal column
+    without = compiled.predict_proba(compiled.features(fields, extras))["urgency"]
+    extras[:, 0] = 1.0
+    with_match = compiled.predict_proba(compiled.features(fields, extras))["urgency"]
     assert np.all(with_match[:, high] >= without[:, high])
