@@ -6,6 +6,11 @@ from collections.abc import Iterable
 
 from complaint_nlp.exceptions import InvalidInputError
 
+#: The longest complaint text accepted, in characters after stripping surrounding white space: the
+#: CLI reports a longer one as a malformed row (and the service answers 413). Every text step runs
+#: in linear time, so the limit bounds the work a single complaint can cause (benchmarks/text.py).
+MAX_TEXT_CHARS = 20_000
+
 
 def ensure_text(value: object, name: str = "text") -> str:
     """Return ``value`` if it is a ``str``; otherwise raise :class:`InvalidInputError`."""

@@ -316,8 +316,9 @@ class ComplaintClassifier:
         """Per head, the writer's words behind the tokens that pushed most towards its class."""
         surface: dict[str, str] = {}
         for word, token in analysis.pairs:
-            if any(c.isalpha() for c in word):  # numbers (RT 02, 3 hari) explain nothing alone
-                surface.setdefault(token, word)
+            # Numbers (RT 02, 3 hari) explain nothing alone.
+            if token not in surface and any(c.isalpha() for c in word):
+                surface[token] = word
         out = {}
         for head, weights in pushes.items():
             ranked = ((w, t) for t, w in weights.items() if w > 0 and t in surface)

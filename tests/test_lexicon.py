@@ -71,3 +71,17 @@ def test_a_match_never_lowers_the_probability_of_high(
     without = compiled.predict_proba(compiled.features(texts, [False] * len(texts)))["urgency"]
     with_match = compiled.predict_proba(compiled.features(texts, [True] * len(texts)))["urgency"]
     assert np.all(with_match[:, high] >= without[:, high])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a-" * 9999 + "/", []),
+        ("a." * 10000, []),
+        ("pohon tumbang " * 1428, ["pohon tumbang pohon tumbang", "tumbang pohon tumbang pohon"]),
+        ("air " * 5000, []),
+        ("kabel " + "x " * 9996 + "putus", []),
+    ],
+)
+def test_hostile_text_at_the_length_limit(text: str, found: list[str]) -> None:
+    assert LEXICON.matches(text) == found

@@ -89,3 +89,21 @@ def test_large_text_does_not_crash() -> None:
     text = "jalan rusak parah di depan rumah warga " * 25_000  # ~1 MB
     (out,) = TextPreprocessor().fit_transform([text])
     assert out.startswith("jalan rusak parah depan rumah warga")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a-" * 9999 + "/", "a-" * 9998 + "a"),
+        ("@" + "a" * 19999, "__mention__"),
+        ("a." * 10000, " ".join(["a"] * 10000)),
+        ("1-" * 10000, "1-" * 9999 + "1"),
+        ("_" * 20000, "_" * 20000),
+        ("w" * 19999 + "@", "w"),
+        ("Jalan rusak, " * 1538, " ".join(["jalan rusak"] * 1538)),
+    ],
+)
+def test_hostile_text_at_the_length_limit(raw: str, expected: str) -> None:
+    # Issue #12: the whole pipeline (PII, normalise, slang, stop words, stem) on texts that made
+    # its patterns backtrack; benchmarks/text.py times them.
+    assert TextPreprocessor().fit().transform_one(raw) == expected
