@@ -20,8 +20,10 @@ from complaint_nlp.exceptions import (
     ComplaintNLPError,
     DataFileError,
     InvalidInputError,
+    MalformedRowError,
     ModelIntegrityError,
     ModelNotFoundError,
+    UndecodableInputError,
 )
 from complaint_nlp.normalize import normalize
 from complaint_nlp.persistence import load
@@ -56,6 +58,7 @@ __all__ = [
     "DuplicateIndex",
     "DuplicateMatch",
     "InvalidInputError",
+    "MalformedRowError",
     "ModelIntegrityError",
     "ModelNotFoundError",
     "Route",
@@ -63,6 +66,7 @@ __all__ = [
     "Stemmer",
     "TextPreprocessor",
     "TriageResult",
+    "UndecodableInputError",
     "__version__",
     "expand_slang",
     "load",

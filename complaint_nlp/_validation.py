@@ -31,3 +31,21 @@ def ensure_texts(values: object, name: str = "texts") -> list[str]:
     for i, item in enumerate(texts):
         ensure_text(item, f"{name}[{i}]")
     return texts
+
+
+def complaint_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` without surrounding white space, the rule of the HTTP API and the CLI: raise
+    :class:`InvalidInputError` if nothing is left or more than ``limit`` characters are.
+
+    >>> complaint_text("  Jalan rusak  ")
+    'Jalan rusak'
+    >>> complaint_text(" ")
+    Traceback (most recent call last):
+    complaint_nlp.exceptions.InvalidInputError: empty text
+    """
+    text = ensure_text(value).strip()
+    if not text:
+        raise InvalidInputError("empty text")
+    if len(text) > limit:
+        raise InvalidInputError(f"text has {len(text):,} characters, the limit is {limit:,}")
+    return text
