@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import IO, Literal
 
@@ -111,7 +111,7 @@ def read_rows(
     text_column: str = "text",
     id_column: str | None = None,
     encoding: str = DEFAULT_ENCODING,
-) -> Iterator[Row | MalformedRowError]:
+) -> Generator[Row | MalformedRowError, None, None]:
     """The rows of ``raw``: a CSV file with a header, or JSONL (one object per line).
 
     Without ``id_column`` a row's id is its number (1 for the first row). The stream is read but
