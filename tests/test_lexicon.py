@@ -85,3 +85,13 @@ def test_a_match_never_lowers_the_probability_of_high(
 )
 def test_hostile_text_at_the_length_limit(text: str, found: list[str]) -> None:
     assert LEXICON.matches(text) == found
+
+
+def test_signals_that_do_not_start_a_word_are_still_found(tmp_path: Path) -> None:
+    # The shipped signals all start a word, so the one-pass check tries word starts only; a
+    # user's file may hold others, which must still be found.
+    path = tmp_path / "signals.txt"
+    path.write_text("\\bpohon tumbang\nanjir\n", encoding="utf-8")
+    lexicon = SafetyLexicon(path)
+    assert lexicon.matches("kebanjiran di rumah") == ["anjir"]
+    assert lexicon.matches("Pohon tumbang") == ["pohon tumbang"]
