@@ -107,7 +107,12 @@ def normalize(text: str) -> str:
     if "\\" in text:
         text = _ESCAPED_BREAK.sub(" ", text)
     if "[" in text:
-        text = _PII_MARK.sub(lambda m: f" {_PII_TOKEN[m.group(1).lower()]} ", text)
+        # mask_pii() writes the marks in capitals: replaced in C, the regex only for other cases
+        # (a callback per mark cost 2.5 ms on a hostile text of 2,500 names).
+        for mark, token in _PII_TOKEN.items():
+            text = text.replace(f"[{mark.upper()}]", f" {token} ")
+        if "[" in text:
+            text = _PII_MARK.sub(lambda m: f" {_PII_TOKEN[m.group(1).lower()]} ", text)
     text = _fold(text)
     if "/" in text or "www" in text:
         text = _URL.sub(f" {PLACEHOLDERS['url']} ", text)
