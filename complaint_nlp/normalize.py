@@ -29,7 +29,7 @@ PLACEHOLDERS = {
 # Every pattern runs in time linear in the text (hostile input must not stall the service): a
 # run of word characters is matched possessively (``++``, ``*+``) and only from where the run
 # starts, so no position is re-scanned. Tried from every position with backtracking, the domain
-# part took 7.4 s on "a-" * 9999 + "/" and the e-mail part 1.5 s on "w" * 19999 + "@" (measured
+# part took 6.8 s on "a-" * 9999 + "/" and the e-mail part 1.5 s on "w" * 19999 + "@" (measured
 # 2026-11-30, 20,000 characters; benchmarks/text.py).
 #
 # A domain path ("contoh.go.id/foto"): labels of word characters and dashes joined by single
