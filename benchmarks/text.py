@@ -1,16 +1,27 @@
-"""Text pipeline: stemming throughput vs stock Sastrawi, preprocessing latency, linear time."""
+"""Text pipeline: stemming throughput vs stock Sastrawi, preprocessing latency, linear time, and
+the worst time on hostile texts at the length limit."""
 
 from __future__ import annotations
 
 import functools
+import random
+import statistics
 import time
 
 from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
 from Sastrawi.Stemmer.Stemmer import Stemmer as StockStemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from benchmarks._common import complaint_texts, complaint_words, median_seconds, report
-from complaint_nlp import Stemmer, TextPreprocessor
+import complaint_nlp
+from benchmarks._common import (
+    best_seconds,
+    complaint_texts,
+    complaint_words,
+    median_seconds,
+    report,
+)
+from complaint_nlp import Stemmer, TextPreprocessor, mask_pii, normalize
+from complaint_nlp._validation import MAX_TEXT_CHARS
 
 
 def stemming_throughput(n_words: int = 300) -> None:
@@ -63,8 +74,83 @@ def linear_time() -> None:
     report("time(2 MB) / time(1 MB)", f"{ratio:.2f}", "about 2 (linear)", 1.5 <= ratio <= 2.6)
 
 
+def _filled(unit: str) -> str:
+    return (unit * (MAX_TEXT_CHARS // len(unit) + 1))[:MAX_TEXT_CHARS]
+
+
+def adversarial_texts() -> dict[str, str]:
+    """Texts at the length limit built to make regular expressions backtrack: runs of the
+    characters the patterns treat specially, and the cases reported in issue #12."""
+    reported = {
+        '"a-" * 9999 + "/"': "a-" * 9999 + "/",
+        '"@" + "a" * 19999': "@" + "a" * 19999,
+        '"a." * 10000': "a." * 10000,
+        '"1-" * 10000': "1-" * 10000,
+        '"_" * 20000': "_" * 20000,
+        '"w" * 19999 + "@"': "w" * 19999 + "@",
+    }
+    units = [
+        "-", ".", "/", "@", "_", "#", "7", "a", "1 ", "1.", "1,", "a2 ", "abc2 ", "0812-",
+        "0812 ", "08 ", "+62 8", "(0", "a@", "a.a@", "a.b", "a @ ", "a-b.", "www.", "x.com/",
+        "nama saya ", "a.n ", "Pak Budi ", "nama saya\u200b", "\u200b", "a\u200d", "\uff10\uff18",
+        "air ", "air tidak mengalir ", "listrik padam 1 ", "pohon ",  # safety signals' prefixes
+        "jalan \u0440\u0443\u0301\u0441\u0441\u043a\u0438\u0439 中文 عربي ०१२ ",  # mixed scripts
+    ]  # fmt: skip
+    return reported | {f"{unit!r} repeated": _filled(unit) for unit in units}
+
+
+def hostile_text() -> None:
+    texts = adversarial_texts()
+    model = complaint_nlp.load()
+    for text in texts.values():  # warm the caches, as in a running service
+        model.classify(text)
+    for name, step in (
+        ("normalize + mask_pii", lambda t: normalize(mask_pii(t))),
+        ("classify (whole path)", model.classify),
+    ):
+        times = {label: best_seconds(functools.partial(step, t), 5) for label, t in texts.items()}
+        worst = max(times, key=times.__getitem__)
+        worst_ms = times[worst] * 1000
+        print(f"{name}: slowest of {len(texts)} hostile texts (best of 5 runs) is {worst}")
+        report(
+            f"{name}, hostile {MAX_TEXT_CHARS:,}-char text (worst)",
+            f"{worst_ms:.1f} ms",
+            "< 20 ms",
+            worst_ms < 20,
+        )
+
+
+def _novel_words(seed: int) -> str:
+    """A text at the limit of made-up words, none seen before: every one goes through Sastrawi."""
+    rng = random.Random(seed)
+    words: list[str] = []
+    while sum(map(len, words)) + len(words) < MAX_TEXT_CHARS:
+        words.append("".join(rng.choices("abdegikmnorstuy", k=rng.randint(3, 9))))
+    return " ".join(words)[:MAX_TEXT_CHARS]
+
+
+def novel_words() -> None:
+    model = complaint_nlp.load()
+    model.classify("jalan rusak")
+    times = []
+    for seed in range(3):
+        text = _novel_words(seed)
+        start = time.perf_counter()
+        model.classify(text)
+        times.append(time.perf_counter() - start)
+    ms = statistics.median(times) * 1000
+    report(
+        f"classify, {MAX_TEXT_CHARS:,} chars of unseen made-up words",
+        f"{ms:.0f} ms",
+        "< 20 ms",
+        ms < 20,
+    )
+
+
 def main() -> None:
     print("== text pipeline")
     stemming_throughput()
     preprocessing_latency()
     linear_time()
+    hostile_text()
+    novel_words()

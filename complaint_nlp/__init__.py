@@ -21,8 +21,10 @@ from complaint_nlp.exceptions import (
     ComplaintNLPError,
     DataFileError,
     InvalidInputError,
+    MalformedRowError,
     ModelIntegrityError,
     ModelNotFoundError,
+    UndecodableInputError,
 )
 from complaint_nlp.normalize import normalize
 from complaint_nlp.persistence import load
@@ -59,6 +61,7 @@ __all__ = [
     "DuplicateIndex",
     "DuplicateMatch",
     "InvalidInputError",
+    "MalformedRowError",
     "ModelIntegrityError",
     "ModelNotFoundError",
     "Route",
@@ -67,6 +70,7 @@ __all__ = [
     "TextPreprocessor",
     "TriageResult",
     "Triager",
+    "UndecodableInputError",
     "__version__",
     "expand_slang",
     "load",

@@ -6,6 +6,11 @@ from collections.abc import Iterable
 
 from complaint_nlp.exceptions import InvalidInputError
 
+#: The longest complaint text accepted, in characters after stripping surrounding white space: the
+#: CLI reports a longer one as a malformed row (and the service answers 413). Every text step runs
+#: in linear time, so the limit bounds the work a single complaint can cause (benchmarks/text.py).
+MAX_TEXT_CHARS = 20_000
+
 
 def ensure_text(value: object, name: str = "text") -> str:
     """Return ``value`` if it is a ``str``; otherwise raise :class:`InvalidInputError`."""
@@ -26,3 +31,21 @@ def ensure_texts(values: object, name: str = "texts") -> list[str]:
     for i, item in enumerate(texts):
         ensure_text(item, f"{name}[{i}]")
     return texts
+
+
+def complaint_text(value: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """``value`` without surrounding white space, the rule of the HTTP API and the CLI: raise
+    :class:`InvalidInputError` if nothing is left or more than ``limit`` characters are.
+
+    >>> complaint_text("  Jalan rusak  ")
+    'Jalan rusak'
+    >>> complaint_text(" ")
+    Traceback (most recent call last):
+    complaint_nlp.exceptions.InvalidInputError: empty text
+    """
+    text = ensure_text(value).strip()
+    if not text:
+        raise InvalidInputError("empty text")
+    if len(text) > limit:
+        raise InvalidInputError(f"text has {len(text):,} characters, the limit is {limit:,}")
+    return text

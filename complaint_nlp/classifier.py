@@ -219,9 +219,11 @@ class ComplaintClassifier:
     ) -> dict[str, list[str]]:
         """Per head, the writer's words behind the tokens that pushed most towards its class."""
         surface: dict[str, str] = {}
-        for word, token in reading.analysis.pairs:
-            if any(c.isalpha() for c in word):  # numbers (RT 02, 3 hari) explain nothing alone
-                surface.setdefault(token, word)
+        # Each distinct pair once: a long text repeats them (20,000 characters of "08 " did 6,666
+        # times over). Numbers (RT 02, 3 hari) explain nothing alone.
+        for word, token in dict.fromkeys(reading.analysis.pairs):
+            if token not in surface and any(c.isalpha() for c in word):
+                surface[token] = word
         out = {}
         for head, weights in pushes.items():
             ranked = ((w, t) for t, w in weights.items() if w > 0 and t in surface)

@@ -1,163 +1,53 @@
 """``complaint-nlp``: classify or triage a CSV / JSONL export of complaints, and ``info``.
 
-A thin layer over the library: it streams the input in chunks (a 1 GB file needs little memory),
-shows a progress bar, spreads classification over ``--workers`` processes, and reports every
-malformed row with its line number (``--on-error skip`` goes on, ``fail`` stops with exit 1).
-Outputs hold ids and labels, never the complaint texts.
+A thin shell over the library: :mod:`complaint_nlp.rows` reads the rows (a 1 GB file needs little
+memory), :mod:`complaint_nlp.batch` classifies them in chunks over ``--workers`` processes; the
+shell parses the arguments, shows a progress bar counting rows, writes the results and reports
+every malformed row with its line number. Outputs hold ids and labels, never the complaint texts.
+
+Every problem is one line on standard error that starts with ``error:``, never a traceback.
+Exit codes: 0 at least one row was written (malformed rows skipped and counted); 1 the input could
+not be processed (a malformed row with ``--on-error fail``, no usable row, bytes that are not text
+in the encoding); 2 a wrong call or set-up (an option, a file, the model, the routing table);
+3 an unexpected error (a bug to report); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import csv
 import json
+import os
 import sys
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from tqdm import tqdm
 
-from complaint_nlp.classifier import Classification, ComplaintClassifier
+from complaint_nlp import __version__
+from complaint_nlp._validation import MAX_TEXT_CHARS
+from complaint_nlp.batch import chunked, classify_chunks
 from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
-from complaint_nlp.exceptions import ComplaintNLPError
+from complaint_nlp.exceptions import ComplaintNLPError, MalformedRowError, UndecodableInputError
 from complaint_nlp.persistence import load
+from complaint_nlp.results import Classification, TriageResult
 from complaint_nlp.routing import load_routing_table
-from complaint_nlp.triage import TriageResult, triage_classified
+from complaint_nlp.rows import DEFAULT_ENCODING, InputFormat, Row, read_rows
+from complaint_nlp.triage import triage_classified
 
 __all__ = ["main"]
 
 
-@dataclass(frozen=True)
-class Row:
-    line: int
-    id: str
-    text: str
+class _Stop(Exception):
+    """Ends the command with this message on standard error and this exit code."""
 
-
-class MalformedRow(ComplaintNLPError, ValueError):
-    """A row of the input that cannot be read."""
-
-
-class _CountingLines:
-    """Decoded lines of a binary file, counting the bytes read (for the progress bar)."""
-
-    def __init__(self, raw: IO[bytes], progress: tqdm[Any]) -> None:
-        self.raw, self.progress = raw, progress
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self.raw:
-            self.progress.update(len(line))
-            yield line.decode("utf-8", errors="replace")
-
-
-def _csv_rows(
-    lines: _CountingLines, text_column: str, id_column: str | None
-) -> Iterator[Row | MalformedRow]:
-    reader = csv.reader(iter(lines))
-    header = next(reader, None)
-    if header is None:
-        return
-    if text_column not in header:
-        raise SystemExit(f"error: no column {text_column!r} in the header: {header}")
-    if id_column and id_column not in header:
-        raise SystemExit(f"error: no column {id_column!r} in the header: {header}")
-    t = header.index(text_column)
-    k = header.index(id_column) if id_column else None
-    number = 1
-    for fields in reader:
-        number += 1
-        line = reader.line_num
-        if len(fields) != len(header):
-            yield MalformedRow(f"line {line}: {len(fields)} fields, the header has {len(header)}")
-            continue
-        yield Row(line, fields[k] if k is not None else str(number - 1), fields[t])
-
-
-def _jsonl_rows(
-    lines: _CountingLines, text_column: str, id_column: str | None
-) -> Iterator[Row | MalformedRow]:
-    number = 0
-    for line, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        number += 1
-        try:
-            item = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            yield MalformedRow(f"line {line}: not JSON ({exc.msg})")
-            continue
-        if not isinstance(item, dict):
-            yield MalformedRow(f"line {line}: expected a JSON object, got {type(item).__name__}")
-            continue
-        text = item.get(text_column)
-        if not isinstance(text, str):
-            yield MalformedRow(f"line {line}: field {text_column!r} missing or not a string")
-            continue
-        key = item.get(id_column) if id_column else number
-        if id_column and key is None:
-            yield MalformedRow(f"line {line}: field {id_column!r} missing")
-            continue
-        yield Row(line, str(key), text)
-
-
-def _chunks(
-    rows: Iterator[Row | MalformedRow], size: int, on_error: str, errors: list[str]
-) -> Iterator[list[Row]]:
-    chunk: list[Row] = []
-    for row in rows:
-        if isinstance(row, MalformedRow):
-            errors.append(str(row))
-            print(
-                f"malformed row skipped: {row}" if on_error == "skip" else f"error: {row}",
-                file=sys.stderr,
-            )
-            if on_error == "fail":
-                raise SystemExit(1)
-            continue
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-_WORKER_MODEL: ComplaintClassifier | None = None
-
-
-def _init_worker(model_path: str | None) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = load(model_path)
-
-
-def _classify_in_worker(texts: list[str]) -> list[Classification]:
-    assert _WORKER_MODEL is not None
-    return _WORKER_MODEL.classify_batch(texts)
-
-
-def _classified(
-    chunks: Iterator[list[Row]], model: ComplaintClassifier, model_path: str | None, workers: int
-) -> Iterator[tuple[list[Row], list[Classification]]]:
-    if workers <= 1:
-        for chunk in chunks:
-            yield chunk, model.classify_batch([r.text for r in chunk])
-        return
-    # At most two chunks per worker in flight, so memory stays bounded whatever the input size.
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(model_path,)) as pool:
-        pending: deque[tuple[list[Row], Future[list[Classification]]]] = deque()
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(_classify_in_worker, [r.text for r in chunk])))
-            if len(pending) >= 2 * workers:
-                done, future = pending.popleft()
-                yield done, future.result()
-        while pending:
-            done, future = pending.popleft()
-            yield done, future.result()
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _flat(row_id: str, result: Classification | TriageResult) -> dict[str, Any]:
@@ -176,11 +66,16 @@ def _flat(row_id: str, result: Classification | TriageResult) -> dict[str, Any]:
     flat["explanation_category"] = " ".join(c.explanation.get("category", []))
     flat["explanation_urgency"] = " ".join(c.explanation.get("urgency", []))
     flat["safety_signals"] = " | ".join(c.safety_signals)
+    flat["cues"] = " ".join(c.cues)
+    flat["escalate"] = c.escalate
     if isinstance(result, TriageResult):
         flat.update(
             {
                 "route_unit_id": result.route.unit_id,
                 "route_unit_name": result.route.unit_name,
+                "route_cc": " ".join(result.route.cc),
+                "route_rule": result.route.rule or "",
+                "route_kind": result.route.kind or "",
                 "sla_hours": result.route.sla_hours,
                 "escalate": result.route.escalate,
                 "duplicate_of": result.duplicate_of.id if result.duplicate_of else "",
@@ -210,59 +105,94 @@ class _Writer:
         self.csv.writerow(flat)
 
 
+@dataclass
+class _Tally:
+    written: int = 0
+    malformed: int = 0
+
+
+def _checked(
+    rows: Iterable[Row | MalformedRowError], on_error: str, tally: _Tally, progress: tqdm[Any]
+) -> Iterator[Row]:
+    """The usable rows; each malformed one is reported (and stops the run with ``fail``)."""
+    for row in rows:
+        if isinstance(row, Row):
+            yield row
+            continue
+        if on_error == "fail":
+            raise _Stop(str(row), 1)
+        tally.malformed += 1
+        progress.update()
+        tqdm.write(f"malformed row skipped: {row}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace) -> int:
     path: Path = args.input
     stdin = str(path) == "-"
     if not stdin and not path.is_file():
-        raise SystemExit(f"error: input file not found: {path}")
-    input_format = args.input_format or (
+        raise _Stop(f"input file not found: {path}", 2)
+    if args.output and not stdin and args.output.resolve() == path.resolve():
+        raise _Stop(f"--output {args.output} is the input file; name another file", 2)
+    input_format: InputFormat = args.input_format or (
         "jsonl" if path.suffix in (".jsonl", ".ndjson", ".json") else "csv"
     )
     output_format = args.format or (
         "csv" if args.output and args.output.suffix == ".csv" else "jsonl"
     )
     model_path = str(args.model) if args.model else None
-    model = load(model_path)
-    table = load_routing_table(args.routing_table) if args.command == "triage" else None
-    duplicates = (
-        DuplicateIndex(window=args.window, threshold=args.threshold)
-        if args.command == "triage"
-        else None
-    )
-    errors: list[str] = []
-    written = 0
-    out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
+    tally = _Tally()
+    with contextlib.ExitStack() as stack:
+        # Both files are opened before the model loads, so that a wrong path fails at once.
+        try:
+            stream = sys.stdin.buffer if stdin else stack.enter_context(path.open("rb"))
+        except OSError as exc:
+            raise _Stop(f"cannot read {path}: {exc.strerror}", 2) from None
+        try:
+            out = (
+                stack.enter_context(args.output.open("w", encoding="utf-8", newline=""))
+                if args.output
+                else sys.stdout
+            )
+        except OSError as exc:
+            raise _Stop(f"cannot write --output {args.output}: {exc.strerror}", 2) from None
+        model = load(model_path)
+        table = load_routing_table(args.routing_table) if args.command == "triage" else None
+        duplicates = (
+            DuplicateIndex(window=args.window, threshold=args.threshold)
+            if table is not None
+            else None
+        )
         writer = _Writer(out, output_format)
-        with (
-            contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")
-        ) as raw, tqdm(
-            total=None if stdin else path.stat().st_size, unit="B", unit_scale=True,
-            desc=args.command, disable=args.no_progress, file=sys.stderr,
-        ) as progress:  # fmt: skip
-            lines = _CountingLines(raw, progress)
-            read = _csv_rows if input_format == "csv" else _jsonl_rows
-            rows = read(lines, args.text_column, args.id_column)
-            chunks = _chunks(rows, args.chunk_size, args.on_error, errors)
-            for chunk, results in _classified(chunks, model, model_path, args.workers):
-                if duplicates is not None and table is not None:
-                    triaged = triage_classified(
-                        results, [r.text for r in chunk], [r.id for r in chunk],
-                        table=table, duplicates=duplicates,
-                    )  # fmt: skip
-                    for r, t in zip(chunk, triaged, strict=True):
-                        writer.write(r.id, t)
-                else:
-                    for r, c in zip(chunk, results, strict=True):
-                        writer.write(r.id, c)
-                written += len(chunk)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        progress = stack.enter_context(
+            tqdm(unit=" rows", desc=args.command, disable=args.no_progress, file=sys.stderr)
+        )
+        rows = stack.enter_context(contextlib.closing(read_rows(
+            stream, input_format, text_column=args.text_column, id_column=args.id_column,
+            encoding=args.encoding,
+        )))  # fmt: skip
+        chunks = chunked(_checked(rows, args.on_error, tally, progress), args.chunk_size)
+        for chunk, results in classify_chunks(
+            chunks, model, workers=args.workers, model_path=model_path
+        ):
+            if duplicates is not None and table is not None:
+                triaged = triage_classified(
+                    results, [r.text for r in chunk], [r.id for r in chunk],
+                    table=table, duplicates=duplicates,
+                )  # fmt: skip
+                for r, t in zip(chunk, triaged, strict=True):
+                    writer.write(r.id, t)
+            else:
+                for r, c in zip(chunk, results, strict=True):
+                    writer.write(r.id, c)
+            tally.written += len(chunk)
+            progress.update(len(chunk))
     print(
-        f"{args.command}: {written} rows written, {len(errors)} malformed rows skipped",
+        f"{args.command}: {tally.written} rows written, {tally.malformed} malformed rows skipped",
         file=sys.stderr,
     )
+    if not tally.written:
+        why = f"all {tally.malformed} rows are malformed" if tally.malformed else "no rows"
+        raise _Stop(f"no row was classified ({why})", 1)
     return 0
 
 
@@ -292,8 +222,44 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong call reported in one ``error:`` line like every other problem."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _whole_number(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def _similarity(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {value!r}") from None
+    if not 0.0 < number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {value}")
+    return number
+
+
+def _encoding(value: str) -> str:
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r}") from None
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="complaint-nlp", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="complaint-nlp", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_ in (
         ("classify", "label every complaint of a CSV or JSONL file"),
@@ -306,6 +272,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--text-column", default="text", help="column / field with the complaint")
         p.add_argument(
             "--id-column", help="column / field with the complaint id (default: row number)"
+        )
+        p.add_argument(
+            "--encoding",
+            type=_encoding,
+            default=DEFAULT_ENCODING,
+            help="the input's text encoding, e.g. cp1252 or latin-1 (default: UTF-8, with or "
+            "without a byte-order mark)",
         )
         p.add_argument("--output", "-o", type=Path, help="output file (default: standard output)")
         p.add_argument(
@@ -320,10 +293,13 @@ def _parser() -> argparse.ArgumentParser:
             "--on-error",
             choices=("skip", "fail"),
             default="skip",
-            help="what a malformed row does (always reported)",
+            help=f"what a malformed row does (always reported): wrong fields, blank text or "
+            f"text over {MAX_TEXT_CHARS:,} characters",
         )
-        p.add_argument("--workers", type=int, default=1, help="processes classifying in parallel")
-        p.add_argument("--chunk-size", type=int, default=1000, help="rows per batch")
+        p.add_argument(
+            "--workers", type=_whole_number, default=1, help="processes classifying in parallel"
+        )
+        p.add_argument("--chunk-size", type=_whole_number, default=1000, help="rows per batch")
         p.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
         if name == "triage":
@@ -331,11 +307,14 @@ def _parser() -> argparse.ArgumentParser:
                 "--routing-table", type=Path, help="TOML routing table (default: Kota Serang)"
             )
             p.add_argument(
-                "--threshold", type=float, default=DEFAULT_THRESHOLD, help="duplicate similarity"
+                "--threshold",
+                type=_similarity,
+                default=DEFAULT_THRESHOLD,
+                help="duplicate similarity, above 0 and at most 1",
             )
             p.add_argument(
                 "--window",
-                type=int,
+                type=_whole_number,
                 default=10_000,
                 help="recent complaints kept for duplicate checks",
             )
@@ -345,15 +324,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command != "info" and (args.workers < 1 or args.chunk_size < 1):
-        raise SystemExit("error: --workers and --chunk-size must be at least 1")
     try:
         return _info(args) if args.command == "info" else _run(args)
+    except _Stop as exc:
+        return _fail(str(exc), exc.code)
+    except UndecodableInputError as exc:
+        return _fail(str(exc), 1)
     except ComplaintNLPError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc), 2)
+    except BrokenPipeError:
+        # Whoever read standard output stopped (``| head``): end quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as exc:
+        return _fail(f"{exc.filename or 'input/output'}: {exc.strerror or exc}", 2)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:  # a bug: still one line, with what to report
+        return _fail(f"unexpected {type(exc).__name__}: {exc}; please report this", 3)
 
 
 if __name__ == "__main__":

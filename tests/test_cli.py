@@ -1,4 +1,4 @@
-"""The CLI, run as a subprocess on small files written here."""
+"""The CLI, run as a subprocess (and through ``main``) on small files written here."""
 
 import csv
 import json
@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import complaint_nlp
+from complaint_nlp.cli import main
 
 COMPLAINTS = [
     ("K-1", "Pohon tumbang menutup jalan, kabel listrik putus", "infrastructure"),
@@ -134,3 +137,140 @@ def test_info_summarises_model_and_routing_table() -> None:
     assert info["routing_table"]["city"] == "Kota Serang"
     assert info["model"]["backend"] == "linear"
     assert set(info["model"]["labels"]["category"]) >= {"infrastructure", "other"}
+
+
+def one_error(stderr: str) -> str:
+    """The single ``error:`` line of a failed run; no traceback anywhere."""
+    assert "Traceback" not in stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, stderr
+    return errors[0]
+
+
+def write_jsonl(path: Path, *items: object) -> Path:
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+# Issue #12: each of these printed a traceback, or exited 0 after rejecting every row.
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["triage", "{csv}", "--threshold", "5"],
+            "argument --threshold: must be above 0 and at most 1",
+        ),
+        (["triage", "{csv}", "--window", "-1"], "argument --window: must be at least 1, got -1"),
+        (["classify", "{csv}", "--workers", "0"], "argument --workers: must be at least 1, got 0"),
+        (
+            ["classify", "{csv}", "--chunk-size", "x"],
+            "argument --chunk-size: expected a whole number",
+        ),
+        (["classify", "{csv}", "--encoding", "klingon"], "unknown encoding 'klingon'"),
+        (["classify", "{csv}", "-o", "{tmp}/no/such/folder/out.jsonl"], "cannot write --output"),
+        (["classify", "{csv}", "-o", "{csv}"], "is the input file"),
+        (["classify", "{tmp}"], "input file not found"),
+        (["classify", "{csv}", "--model", "{tmp}/no-model"], "error: "),
+    ],
+)
+def test_a_wrong_call_is_one_error_line_and_exit_2(
+    args: list[str],
+    message: str,
+    csv_input: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    filled = [a.format(csv=csv_input, tmp=tmp_path) for a in args]
+    try:
+        code = main([*filled, "--no-progress"])
+    except SystemExit as exc:  # argparse exits itself
+        code = exc.code  # type: ignore[assignment]
+    assert code == 2
+    assert message in one_error(capsys.readouterr().err)
+
+
+def test_version() -> None:
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"complaint-nlp {complaint_nlp.__version__}"
+
+
+def test_a_field_over_the_csv_limit_is_a_malformed_row(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "text"])
+        writer.writerow(["A", "jalan rusak " * 12_000])  # 144,000 characters, over 128 KiB
+        writer.writerow(["B", "lampu jalan mati"])
+    done = run("classify", str(path), "--id-column", "id", "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "line 2: a field is longer than 20,000 characters" in done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["B"]
+
+
+def test_blank_and_over_long_texts_are_malformed_like_in_the_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_jsonl(
+        tmp_path / "in.jsonl",
+        {"id": "A", "text": "   \t "},
+        {"id": "B", "text": "x" * 20_001},
+        {"id": "C", "text": "  " + "x" * 20_000 + "  "},  # the limit counts the stripped text
+        {"id": "D", "text": "lampu jalan mati"},
+    )
+    assert main(["classify", str(path), "--id-column", "id", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert "malformed row skipped: line 1: empty text" in err
+    assert "malformed row skipped: line 2: text has 20,001 characters, the limit is 20,000" in err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["C", "D"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'{"isi": "jalan rusak"}\n{"isi": "lampu mati"}\n',
+            "no row was classified (all 2 rows are malformed)",
+        ),
+        (b"", "no row was classified (no rows)"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "line 1 is not UTF-8 text (byte 0x89 at column 1)",
+        ),
+    ],
+)
+def test_no_row_classified_exits_1(
+    content: bytes, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(content)
+    assert main(["classify", str(path), "--no-progress"]) == 1
+    assert message in one_error(capsys.readouterr().err)
+
+
+def test_latin1_input_is_refused_naming_the_line_until_its_encoding_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = "id,text\nA,lampu jalan mati\nB,pelayanan kafé kelurahan lambat\n"
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(rows.encode("latin-1"))
+    assert main(["classify", str(path), "--id-column", "id", "--no-progress"]) == 1
+    assert one_error(capsys.readouterr().err) == (
+        "error: line 3 is not UTF-8 text (byte 0xe9 at column 16); give the file's encoding, "
+        "e.g. cp1252 or latin-1"
+    )
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(rows, encoding="utf-8-sig")  # with the byte-order mark spreadsheets write
+    assert main(["classify", str(utf8), "--id-column", "id", "--no-progress"]) == 0
+    expected = capsys.readouterr().out
+    args = ["classify", str(path), "--id-column", "id", "--encoding", "latin-1", "--no-progress"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == expected
+
+
+def test_the_progress_bar_counts_rows(jsonl_input: Path) -> None:
+    done = run("classify", str(jsonl_input), "--id-column", "id")
+    assert done.returncode == 0, done.stderr
+    assert "7 rows" in done.stderr  # 4 classified + 3 malformed
+    assert "B/s" not in done.stderr

@@ -11,6 +11,8 @@ from complaint_nlp import exceptions
         (exceptions.DataFileError, ValueError),
         (exceptions.ModelNotFoundError, FileNotFoundError),
         (exceptions.ModelIntegrityError, ValueError),
+        (exceptions.MalformedRowError, ValueError),
+        (exceptions.UndecodableInputError, UnicodeError),
     ],
 )
 def test_every_error_is_both_ours_and_the_builtin_it_refines(

@@ -78,3 +78,27 @@ def test_a_match_never_lowers_the_probability_of_high(
     extras[:, 0] = 1.0
     with_match = compiled.predict_proba(compiled.features(fields, extras))["urgency"]
     assert np.all(with_match[:, high] >= without[:, high])
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a-" * 9999 + "/", []),
+        ("a." * 10000, []),
+        ("pohon tumbang " * 1428, ["pohon tumbang pohon tumbang", "tumbang pohon tumbang pohon"]),
+        ("air " * 5000, []),
+        ("kabel " + "x " * 9996 + "putus", []),
+    ],
+)
+def test_hostile_text_at_the_length_limit(text: str, found: list[str]) -> None:
+    assert LEXICON.matches(text) == found
+
+
+def test_signals_that_do_not_start_a_word_are_still_found(tmp_path: Path) -> None:
+    # The shipped signals all start a word, so the one-pass check tries word starts only; a
+    # user's file may hold others, which must still be found.
+    path = tmp_path / "signals.txt"
+    path.write_text("\\bpohon tumbang\nanjir\n", encoding="utf-8")
+    lexicon = SafetyLexicon(path)
+    assert lexicon.matches("kebanjiran di rumah") == ["anjir"]
+    assert lexicon.matches("Pohon tumbang") == ["pohon tumbang"]

@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from complaint_nlp import InvalidInputError, normalize
+from tests.fixtures import REPORTED_HOSTILE
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,37 @@ def test_idempotent_on_complaint_like_alphabet(text: str) -> None:
     assert normalize(once) == once
     assert once == once.strip()
     assert "  " not in once
+
+
+# Hostile texts at the 20,000-character limit: outputs pinned here, times in benchmarks/text.py.
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        *REPORTED_HOSTILE,
+        ("-" * 20000, ""),
+        ("." * 19999 + "/", ""),
+        ("@" * 20000, ""),
+        ("a.b" * 6666 + "@", " ".join(["a", *["ba"] * 6665, "b"])),
+        ("a.com/" * 3333, "__url__"),
+        ("x-" * 9999 + ".com/", "__url__"),
+        ("a@" * 10000, " ".join(["a"] * 10000)),
+        ("a2 " * 6666, " ".join(["a 2"] * 6666)),
+        ("\u200b" * 20000, ""),
+    ],
+)
+def test_hostile_text_keeps_its_meaning(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A chain of domain labels may start with dashes, but one of dashes alone is no domain.
+        (" -contoh.com/x", "__url__"),
+        (" -.com/x", "com x"),
+        ("lihat...contoh.go.id/foto ya", "lihat __url__ ya"),
+        ("a..b.com/", "a __url__"),
+    ],
+)
+def test_domain_paths(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected

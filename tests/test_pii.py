@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from complaint_nlp import InvalidInputError, mask_pii
+from tests.fixtures import REPORTED_HOSTILE
 
 
 @pytest.mark.parametrize(
@@ -34,6 +35,14 @@ def test_nik_formats(nik: str) -> None:
         "(0812) 3456 7890",
         "08571234567",
         "0878-123-4567",
+        "０８１２３４５６７８９０",  # full-width digits, as some phone keyboards type them
+        "+６２ ８１２-３４５６-７８９０",
+        "0812/3456/7890",
+        "0812_3456_7890",
+        "08 12 34 56 78 90",  # read out in pairs
+        "08-57-12-34-56-7",
+        "0812\u200b3456\u200b7890",  # zero-width spaces between the groups
+        "٠٨١٢٣٤٥٦٧٨٩٠",  # Arabic-Indic digits
     ],
 )
 def test_phone_formats(phone: str) -> None:
@@ -41,7 +50,16 @@ def test_phone_formats(phone: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "email", ["warga.serang@contoh.id", "a_b+keluhan@mail.contoh.co.id", "X1@Y.COM"]
+    "email",
+    [
+        "warga.serang@contoh.id",
+        "a_b+keluhan@mail.contoh.co.id",
+        "X1@Y.COM",
+        "budi @ gmail.com",  # spaces around "@"
+        "budi@ gmail.com",
+        "budi @yahoo.co.id",
+        "ｂｕｄｉ＠ｇｍａｉｌ．ｃｏｍ",
+    ],
 )
 def test_email_formats(email: str) -> None:
     assert mask_pii(f"email {email}.") == "email [EMAIL]."
@@ -64,6 +82,15 @@ def test_email_formats(email: str) -> None:
         "sudah 62 hari",
         "NPWP 12.345.678.9-012.000",
         "lubang 80 cm sedalam 1,5 m",
+        "RT ０５ RW ０２",
+        "tanggal 08/12/2023",
+        "tanggal ０８/１２/２０２３",
+        "08.12.2023 10.30",
+        "jam 08.30 - 12.00",
+        "RT 08/RW 12",
+        "tahun 2023 2024",
+        "2 buah @ Rp.5.000",  # "@" as "each"
+        "cc ig @dishub.sby",  # a handle, not an address
     ],
 )
 def test_ordinary_numbers_are_not_masked(ordinary: str) -> None:
@@ -100,6 +127,14 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("Pak Budi Santoso petugas loket minta uang", "Pak [NAMA] petugas loket minta uang"),
         ("sudah lapor ke Bu Siti di kelurahan", "sudah lapor ke Bu [NAMA] di kelurahan"),
         ("Mohon Pak Camat Hendra menindak", "Mohon Pak Camat [NAMA] menindak"),
+        ("nama saya\u200bBudi warga RT 03", "nama saya\u200b[NAMA] warga RT 03"),
+        ("Nama lengkap: Budi Santoso", "Nama lengkap: [NAMA]"),
+        ("Nama lengkap : Budi Santoso, alamat Kasemen", "Nama lengkap : [NAMA], alamat Kasemen"),
+        ("nama lengkap saya Budi Santoso", "nama lengkap saya [NAMA]"),
+        ("nama saya adalah Budi Santoso dari RT 3", "nama saya adalah [NAMA] dari RT 3"),
+        ("nama sy Budi dari Cipocok", "nama sy [NAMA] dari Cipocok"),
+        ("Nama ibu : Siti Aminah", "Nama ibu : [NAMA]"),
+        ("Ｐａｋ Ｂｕｄｉ minta uang", "Ｐａｋ [NAMA] minta uang"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -116,7 +151,46 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "Pak Lurah tidak ada di kantor",  # roles, not names
         "Bu RT minta iuran",
         "Bapak/Ibu yang terhormat",
+        "tulis nama lengkap di formulir",
+        "nama syarat tidak lengkap",  # "sy" only as a word
+        "nama ayah tidak sesuai di KK",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
     assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(raw for raw, _ in REPORTED_HOSTILE),
+        "a.b" * 6666 + "@",
+        "a@" * 10000,
+        "a @ " * 5000,
+        "1 " * 10000,
+        "(0" * 10000,
+    ],
+)
+def test_hostile_text_without_personal_data_is_unchanged(text: str) -> None:
+    # Issue #12: "@" + "a" * N was quadratic in the e-mail pattern (24 s at 120,000 characters).
+    assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("0812-" * 4000, "0812-" * 4000),  # a number never ends: neither NIK nor phone
+        ("08 " * 6666 + "08", "08 " * 6661 + "[TELEPON]"),  # only the last six pairs end
+        ("hp 0812 3456 7890, " * 1000, "hp [TELEPON], " * 1000),
+        ("nama saya Budi, " * 1250, "nama saya [NAMA], " * 1250),
+        ("x@y.id " * 2857, "[EMAIL] " * 2857),
+    ],
+)
+def test_hostile_text_full_of_personal_data_is_masked(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+def test_masking_leaves_everything_else_as_written() -> None:
+    # The patterns read digits and full-width forms folded, but only the masked span changes.
+    text = "ＲＴ ０５, hp ０８１２-３４５６-７８９０\u200b, nama saya\u200bＢｕｄｉ"
+    assert mask_pii(text) == "ＲＴ ０５, hp [TELEPON]\u200b, nama saya\u200b[NAMA]"

@@ -14,6 +14,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 from complaint_nlp import InvalidInputError, TextPreprocessor
+from tests.fixtures import REPORTED_HOSTILE
 
 
 # parametrize_with_checks skips estimators whose input is text, so the API-level checks of the
@@ -89,3 +90,16 @@ def test_large_text_does_not_crash() -> None:
     text = "jalan rusak parah di depan rumah warga " * 25_000  # ~1 MB
     (out,) = TextPreprocessor().fit_transform([text])
     assert out.startswith("jalan rusak parah depan rumah warga")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        *REPORTED_HOSTILE,
+        ("Jalan rusak, " * 1538, " ".join(["jalan rusak"] * 1538)),
+    ],
+)
+def test_hostile_text_at_the_length_limit(raw: str, expected: str) -> None:
+    # Issue #12: the whole pipeline (PII, normalise, slang, stop words, stem) on texts that made
+    # its patterns backtrack; benchmarks/text.py times them.
+    assert TextPreprocessor().fit().transform_one(raw) == expected

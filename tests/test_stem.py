@@ -7,7 +7,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from complaint_nlp import InvalidInputError, Stemmer, stem_word
 from complaint_nlp._resources import read_mapping
-from complaint_nlp.stem import stem_text
+from complaint_nlp.stem import MAX_STEMMED_CHARS, stem_text
 
 GOLDEN = read_mapping(Path(__file__).parent / "data" / "sastrawi_stock_stems.tsv")
 
@@ -99,3 +99,18 @@ def test_bad_input() -> None:
         stem_word(5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="cache_size"):
         Stemmer(cache_size=-1)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["di" + "kan" * 6666, "ber" + "a" * 19997, "pe" * 10000, "me" + "ng" * 20],
+)
+def test_tokens_longer_than_any_word_pass_through(word: str) -> None:
+    # Sastrawi's time grows with a word's length: a hostile 20,000-letter token took 0.1 s.
+    assert len(word) > MAX_STEMMED_CHARS
+    assert stem_word(word) == word
+
+
+def test_long_words_are_still_stemmed() -> None:
+    assert stem_word("kemerah-merahan") == "merah"
+    assert stem_word("pembangunannya") == "bangun"
