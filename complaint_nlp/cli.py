@@ -3,7 +3,8 @@
 A thin layer over the library: it streams the input in chunks (a 1 GB file needs little memory),
 shows a progress bar, spreads classification over ``--workers`` processes, and reports every
 malformed row with its line number (``--on-error skip`` goes on, ``fail`` stops with exit 1).
-Outputs hold ids and labels, never the complaint texts.
+Outputs hold ids and labels; input columns and the complaint (PII-masked) only when asked for
+with ``--keep-columns`` and ``--keep-text``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from tqdm import tqdm
 
 from complaint_nlp.classifier import Classification, ComplaintClassifier
+from complaint_nlp.columns import CarriedColumns, parse_columns
 from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
 from complaint_nlp.exceptions import ComplaintNLPError
 from complaint_nlp.persistence import load
@@ -37,6 +39,7 @@ class Row:
     line: int
     id: str
     text: str
+    carried: dict[str, Any] = field(default_factory=dict)
 
 
 class MalformedRow(ComplaintNLPError, ValueError):
@@ -56,7 +59,7 @@ class _CountingLines:
 
 
 def _csv_rows(
-    lines: _CountingLines, text_column: str, id_column: str | None
+    lines: _CountingLines, text_column: str, id_column: str | None, carry: CarriedColumns
 ) -> Iterator[Row | MalformedRow]:
     reader = csv.reader(iter(lines))
     header = next(reader, None)
@@ -66,6 +69,7 @@ def _csv_rows(
         raise SystemExit(f"error: no column {text_column!r} in the header: {header}")
     if id_column and id_column not in header:
         raise SystemExit(f"error: no column {id_column!r} in the header: {header}")
+    carry.check_header(header)
     t = header.index(text_column)
     k = header.index(id_column) if id_column else None
     number = 1
@@ -75,11 +79,12 @@ def _csv_rows(
         if len(fields) != len(header):
             yield MalformedRow(f"line {line}: {len(fields)} fields, the header has {len(header)}")
             continue
-        yield Row(line, fields[k] if k is not None else str(number - 1), fields[t])
+        carried = carry.fields(dict(zip(header, fields, strict=True)), fields[t]) if carry else {}
+        yield Row(line, fields[k] if k is not None else str(number - 1), fields[t], carried)
 
 
 def _jsonl_rows(
-    lines: _CountingLines, text_column: str, id_column: str | None
+    lines: _CountingLines, text_column: str, id_column: str | None, carry: CarriedColumns
 ) -> Iterator[Row | MalformedRow]:
     number = 0
     for line, raw in enumerate(lines, start=1):
@@ -102,7 +107,7 @@ def _jsonl_rows(
         if id_column and key is None:
             yield MalformedRow(f"line {line}: field {id_column!r} missing")
             continue
-        yield Row(line, str(key), text)
+        yield Row(line, str(key), text, carry.fields(item, text) if carry else {})
 
 
 def _chunks(
@@ -193,17 +198,18 @@ def _flat(row_id: str, result: Classification | TriageResult) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, out: IO[str], fmt: str) -> None:
-        self.out, self.fmt = out, fmt
+    def __init__(self, out: IO[str], fmt: str, carry: CarriedColumns) -> None:
+        self.out, self.fmt, self.carry = out, fmt, carry
         self.csv: csv.DictWriter[str] | None = None
 
-    def write(self, row_id: str, result: Classification | TriageResult) -> None:
+    def write(self, row: Row, result: Classification | TriageResult) -> None:
         if self.fmt == "jsonl":
             data = result.to_dict()
             data.pop("complaint_id", None)
-            self.out.write(json.dumps({"id": row_id, **data}, ensure_ascii=False) + "\n")
+            data = self.carry.merge({"id": row.id, **data}, row.carried)
+            self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
             return
-        flat = _flat(row_id, result)
+        flat = self.carry.merge(_flat(row.id, result), row.carried)
         if self.csv is None:
             self.csv = csv.DictWriter(self.out, fieldnames=list(flat))
             self.csv.writeheader()
@@ -222,6 +228,7 @@ def _run(args: argparse.Namespace) -> int:
         "csv" if args.output and args.output.suffix == ".csv" else "jsonl"
     )
     model_path = str(args.model) if args.model else None
+    carry = CarriedColumns(parse_columns(args.keep_columns), args.keep_text)
     model = load(model_path)
     table = load_routing_table(args.routing_table) if args.command == "triage" else None
     duplicates = (
@@ -233,7 +240,7 @@ def _run(args: argparse.Namespace) -> int:
     written = 0
     out = args.output.open("w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
-        writer = _Writer(out, output_format)
+        writer = _Writer(out, output_format, carry)
         with (
             contextlib.nullcontext(sys.stdin.buffer) if stdin else path.open("rb")
         ) as raw, tqdm(
@@ -242,7 +249,7 @@ def _run(args: argparse.Namespace) -> int:
         ) as progress:  # fmt: skip
             lines = _CountingLines(raw, progress)
             read = _csv_rows if input_format == "csv" else _jsonl_rows
-            rows = read(lines, args.text_column, args.id_column)
+            rows = read(lines, args.text_column, args.id_column, carry)
             chunks = _chunks(rows, args.chunk_size, args.on_error, errors)
             for chunk, results in _classified(chunks, model, model_path, args.workers):
                 if duplicates is not None and table is not None:
@@ -251,10 +258,10 @@ def _run(args: argparse.Namespace) -> int:
                         table=table, duplicates=duplicates,
                     )  # fmt: skip
                     for r, t in zip(chunk, triaged, strict=True):
-                        writer.write(r.id, t)
+                        writer.write(r, t)
                 else:
                     for r, c in zip(chunk, results, strict=True):
-                        writer.write(r.id, c)
+                        writer.write(r, c)
                 written += len(chunk)
     finally:
         if out is not sys.stdout:
@@ -326,6 +333,17 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--chunk-size", type=int, default=1000, help="rows per batch")
         p.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        p.add_argument(
+            "--keep-columns",
+            default="",
+            help="input columns copied into the output, e.g. "
+            "received_at=tanggal_keluhan,kecamatan (name=column renames)",
+        )
+        p.add_argument(
+            "--keep-text",
+            action="store_true",
+            help="add the complaint as 'text', personal data masked (for `report`)",
+        )
         if name == "triage":
             p.add_argument(
                 "--routing-table", type=Path, help="TOML routing table (default: Kota Serang)"

@@ -134,3 +134,32 @@ def test_info_summarises_model_and_routing_table() -> None:
     assert info["routing_table"]["city"] == "Kota Serang"
     assert info["model"]["backend"] == "linear"
     assert set(info["model"]["labels"]["category"]) >= {"infrastructure", "other"}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_triage_keeps_columns_and_the_masked_text(tmp_path: Path, suffix: str) -> None:
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["nomor", "isi", "tanggal", "kecamatan"])
+        writer.writerow(["K-1", "Lampu jalan mati, hubungi 0812-3456-7890", "2024-03-01", "Curug"])
+    out = tmp_path / f"out{suffix}"
+    result = run("triage", str(source), "--text-column", "isi", "--id-column", "nomor",
+                 "--keep-columns", "received_at=tanggal,kecamatan", "--keep-text",
+                 "-o", str(out), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    if suffix == ".csv":
+        with out.open(encoding="utf-8") as f:
+            row = next(csv.DictReader(f))
+    else:
+        row = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["received_at"], row["kecamatan"]) == ("2024-03-01", "Curug")
+    assert row["text"] == "Lampu jalan mati, hubungi [TELEPON]"
+    assert row["category"] and row["id"] == "K-1"
+
+
+def test_triage_refuses_a_kept_column_that_is_missing(csv_input: Path) -> None:
+    result = run("triage", str(csv_input), "--text-column", "isi", "--keep-columns", "tanggal",
+                 "--no-progress")  # fmt: skip
+    assert result.returncode == 2
+    assert "no column 'tanggal' to keep" in result.stderr
