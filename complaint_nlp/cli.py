@@ -299,6 +299,27 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    # Imported on use: the report's DuckDB, matplotlib and Jinja2 are the `report` extra, and
+    # classify / triage should not pay for importing them.
+    try:
+        from complaint_nlp.report import build_report
+    except ImportError as exc:
+        raise SystemExit(
+            f"error: {exc}; install the extra: pip install 'complaint_nlp[report]'"
+        ) from None
+    report = build_report(
+        args.input, args.output, period=args.period, routing_table=args.routing_table,
+        columns=parse_columns(args.columns), examples=args.examples,
+    )  # fmt: skip
+    print(
+        f"report: {report.complaints} complaints, {report.periods} periods -> {report.html}, "
+        f"{len(report.csv)} tables in {report.html.parent / 'tables'}",
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="complaint-nlp", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -357,6 +378,26 @@ def _parser() -> argparse.ArgumentParser:
                 default=10_000,
                 help="recent complaints kept for duplicate checks",
             )
+    report = sub.add_parser("report", help="HTML report and CSV tables of a triaged file")
+    report.add_argument("input", type=Path, help="the output of `triage` (CSV or JSONL)")
+    report.add_argument(
+        "--output", "-o", type=Path, required=True, help="folder for index.html and tables/"
+    )
+    report.add_argument("--period", choices=("week", "month"), default="month")
+    report.add_argument(
+        "--routing-table",
+        type=Path,
+        help="TOML routing table with the deadlines (default: Kota Serang)",
+    )
+    report.add_argument(
+        "--columns",
+        default="",
+        help="the file's names for received_at, answered_at, kecamatan, kelurahan and text, "
+        "e.g. received_at=tanggal_keluhan,answered_at=tanggal_ditanggapi",
+    )
+    report.add_argument(
+        "--examples", type=int, default=3, help="masked complaints shown per rising word (0: none)"
+    )
     info = sub.add_parser("info", help="summarise the model and the routing table")
     info.add_argument("--model", type=Path)
     info.add_argument("--routing-table", type=Path)
@@ -365,9 +406,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    if args.command != "info" and (args.workers < 1 or args.chunk_size < 1):
+    if args.command in ("classify", "triage") and (args.workers < 1 or args.chunk_size < 1):
         raise SystemExit("error: --workers and --chunk-size must be at least 1")
     try:
+        if args.command == "report":
+            return _report(args)
         return _info(args) if args.command == "info" else _run(args)
     except ComplaintNLPError as exc:
         print(f"error: {exc}", file=sys.stderr)
