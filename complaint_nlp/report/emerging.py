@@ -6,8 +6,8 @@ complaint is the unit that citizens send, so counts stay independent). Terms are
 more letters of the text, PII placeholders and the shipped stop words removed; a pair is two
 adjacent terms. Each term gets Dunning's log-likelihood ratio G² of its 2x2 table (complaints
 with / without it, this period / the previous), whose p-value is that of chi-square with one
-degree of freedom. Thousands of terms are tested at once, so only ``G² >= 10.83`` (p < 0.001)
-and at least ``min_complaints`` complaints this period are listed, the largest G² first.
+degree of freedom. Thousands of terms are tested at once, so by default only ``G² >= 10.83``
+(p < 0.001) and at least ``min_complaints`` complaints this period are listed, largest G² first.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ def emerging_terms(
     *,
     top: int = 15,
     min_complaints: int = 5,
+    min_g2: float = G2_THRESHOLD,
     examples: int = 3,
     stopwords: Set[str] | None = None,
 ) -> Emerging | None:
@@ -122,7 +123,7 @@ def emerging_terms(
     scored = []
     for term, b, a in counted:
         g2 = log_likelihood(a, b, n_now, n_prev)
-        if g2 >= G2_THRESHOLD:
+        if g2 >= min_g2:
             scored.append((g2, term, a, b))
     scored.sort(key=lambda s: (-s[0], s[1]))
     rows = []

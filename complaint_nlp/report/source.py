@@ -72,7 +72,8 @@ class Source:
     Columns: id, category, urgency, category_confidence, urgency_confidence, needs_review,
     duplicate (booleans never null), unit_id, unit_name, period (the first day of the complaint's
     week or month; null without ``received_at``), received_at, answered_at, kecamatan, kelurahan,
-    text, sla_hours, answer_hours, due (answered, or its deadline passed by ``as_of``), on_time.
+    text, sla_hours (null for a unit the routing table lacks), answer_hours, due (answered, or its
+    deadline passed by ``as_of``), on_time.
     """
 
     con: duckdb.DuckDBPyConnection
@@ -157,7 +158,9 @@ def open_source(
     header = _header(path, fmt)
     mapping = {name: (columns or {}).get(name, name) for name in OPTIONAL_COLUMNS}
     optional = {name: column for name, column in mapping.items() if column in header}
-    required = {"id", "category", "urgency", "needs_review"}
+    required = {
+        "id", "category", "category_confidence", "urgency", "urgency_confidence", "needs_review"
+    }  # fmt: skip
     required.add("route" if fmt == "jsonl" else "route_unit_id")
     missing = sorted(required - set(header))
     if missing:
@@ -239,14 +242,18 @@ def _load(
         "SELECT count(*) FILTER (sla_hours IS NULL), max(greatest(received_at, answered_at)) "
         "FROM complaints",
     )
-    # The data's own last moment stands for "now": a complaint is due once its deadline has
-    # passed by then, so complaints still within their deadline count neither way.
+    # The data's own last moment stands for "now": a complaint is due once answered or once its
+    # deadline has passed by then, so complaints still within their deadline count neither way,
+    # and nor do those of a unit the routing table does not know (no deadline).
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE complaints AS SELECT * EXCLUDE (received_raw, answered_raw),
             epoch(answered_at - received_at) / 3600.0 AS answer_hours,
-            answered_at IS NOT NULL OR epoch(?::TIMESTAMP - received_at) / 3600.0 >= sla_hours
-                AS due,
+            coalesce(
+                sla_hours IS NOT NULL AND (answered_at IS NOT NULL
+                    OR epoch(?::TIMESTAMP - received_at) / 3600.0 >= sla_hours),
+                false
+            ) AS due,
             coalesce(epoch(answered_at - received_at) / 3600.0 <= sla_hours, false) AS on_time
         FROM complaints
         """,

@@ -6,7 +6,7 @@ from typing import Any
 
 from complaint_nlp.report.deadlines import SERVICE_MEASURES
 from complaint_nlp.report.source import Source
-from complaint_nlp.report.table import Table
+from complaint_nlp.report.table import Table, query
 
 __all__ = ["summary_table"]
 
@@ -16,18 +16,23 @@ def summary_table(source: Source, tables: dict[str, Table]) -> Table:
     periods = tables["volume_by_period"]
     counts = periods.column("complaints")
     names = periods.column("period")
-    overall = source.con.execute(
-        f"""
+    overall = query(
+        source,
+        "overall",
+        """
         SELECT count(*) AS complaints,
             round(avg(needs_review::INT), 4) AS review_share,
-            round(avg(duplicate::INT), 4) AS duplicate_share,
-            {SERVICE_MEASURES}
+            round(avg(duplicate::INT), 4) AS duplicate_share
         FROM complaints
-        """
-    )
-    row = overall.fetchone()
-    assert row is not None  # an aggregate without GROUP BY always gives one row
-    values: dict[str, Any] = dict(zip([d[0] for d in overall.description or ()], row, strict=True))
+        """,
+    ).records()[0]
+    # The service standard over the complaints with a deadline, as in deadline_by_unit.
+    service = query(
+        source,
+        "service",
+        f"SELECT {SERVICE_MEASURES} FROM complaints WHERE sla_hours IS NOT NULL",
+    ).records()[0]
+    values: dict[str, Any] = {**overall, **service}
     timed = source.has("received_at", "answered_at")
     behind = tables["deadline_by_unit"].records()[:1] if timed else []
     measures: dict[str, Any] = {

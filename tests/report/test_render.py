@@ -1,0 +1,115 @@
+"""The whole report (complaint_nlp/report/__init__.py, render.py and its template): the numbers
+of its first page checked by hand, hostile text escaped, and the page opened in headless
+Chromium (Debian's, driven by Playwright) without console errors or network requests."""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ViewportSize, sync_playwright
+
+from complaint_nlp.report import Report, build_report
+from tests.report.fixture import CSV_NAMES, write_csv
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+A4_AT_96_DPI: ViewportSize = {"width": 794, "height": 1123}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    folder = tmp_path_factory.mktemp("report")
+    return build_report(write_csv(folder / "triase.csv"), folder / "out", columns=CSV_NAMES)
+
+
+def _csv(report: Report, name: str) -> list[dict[str, str]]:
+    with (report.html.parent / "tables" / f"{name}.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_table_is_written(report: Report) -> None:
+    names = {p.stem for p in (report.html.parent / "tables").glob("*.csv")}
+    assert names == set(report.tables) == {
+        "summary", "volume_by_period", "volume_by_category", "volume_by_urgency",
+        "volume_by_unit", "deadline_by_unit", "deadline_by_period", "deadline_by_urgency",
+        "by_kecamatan", "by_kelurahan", "confidence_histogram", "health_by_period",
+        "emerging_terms",
+    }  # fmt: skip
+    assert _csv(report, "volume_by_period")[1] == {
+        "period": "2024-02-01", "complaints": "7", "needs_review": "1", "review_share": "0.1429",
+        "duplicates": "1", "duplicate_share": "0.1429",
+    }  # fmt: skip
+
+
+def test_summary_numbers_by_hand(report: Report) -> None:
+    summary = {r["measure"]: r["value"] for r in _csv(report, "summary")}
+    assert (report.complaints, report.periods) == (11, 2)
+    assert summary["rows_read"] == "12"
+    assert summary["rows_without_received_at"] == "1"
+    assert summary["change_against_previous"] == "0.75"  # 7 against 4
+    assert summary["review_share"] == summary["duplicate_share"] == "0.1818"  # 2 of 11
+    # With a deadline: 9 due (not K09, not K12), on time K01 K03 K05 K07; answered hours
+    # [3, 6, 24, 24, 24, 96]: median 24, p90 at 4.5 -> 24 + 0.5 * 72 = 60.
+    assert (summary["due"], summary["on_time_share"]) == ("9", "0.4444")
+    assert (summary["median_hours"], summary["p90_hours"]) == ("24.0", "60.0")
+    assert summary["furthest_behind_unit"] == "Dinas Pekerjaan Umum dan Penataan Ruang"
+    assert summary["furthest_behind_late"] == "3"
+    assert summary["as_of"] == "2024-02-28T13:00:00"
+
+
+def test_page_shows_the_numbers_and_escapes_the_file(report: Report) -> None:
+    page = report.html.read_text(encoding="utf-8")
+    assert '<html lang="id">' in page and "Laporan Pengaduan Warga" in page
+    assert "44,4 %" in page  # on time, Indonesian decimal comma
+    assert page.count("<svg") == 8
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>Pipitan" not in page and "&lt;b&gt;Pipitan&lt;/b&gt;" in page
+    assert "0812-3456-7890" not in page and "[TELEPON]" in page
+    assert not re.search(r"""(src|href|url)\s*[=(]\s*["']?https?:""", page)  # nothing to fetch
+
+
+def test_examples_can_be_left_out(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "triase.csv")
+    done = build_report(path, tmp_path / "out", columns=CSV_NAMES, examples=0)
+    page = done.html.read_text(encoding="utf-8")
+    assert "<td>banjir</td>" in page and "Banjir setinggi lutut" not in page
+
+
+def test_weekly_periods(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "triase.csv")
+    done = build_report(path, tmp_path / "out", columns=CSV_NAMES, period="week")
+    # Weeks (from Monday) holding a complaint: 1, 8, 15, 29 Jan; 5, 12, 19, 26 Feb.
+    assert done.periods == 8
+    assert _csv(done, "volume_by_period")[3] == {
+        "period": "2024-01-29", "complaints": "2", "needs_review": "0", "review_share": "0.0",
+        "duplicates": "0", "duplicate_share": "0.0",
+    }  # fmt: skip
+
+
+def test_page_opens_in_headless_chromium(report: Report, tmp_path: Path) -> None:
+    problems: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport=A4_AT_96_DPI)
+            page.on("console", lambda m: problems.append(f"{m.type}: {m.text}"))
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(report.html.as_uri(), wait_until="load")
+            page.screenshot(path=tmp_path / "first-page.png")
+            heading = page.locator("h1").inner_text()
+            pdf = page.pdf(format="A4")
+        finally:
+            browser.close()
+    assert problems == []
+    assert requests == [report.html.as_uri()]  # self-contained: nothing else is fetched
+    assert heading == "Laporan Pengaduan Warga"
+    assert (tmp_path / "first-page.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pdf[:5] == b"%PDF-"  # prints on A4
