@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.report.fixture import write_csv
+
 COMPLAINTS = [
     ("K-1", "Pohon tumbang menutup jalan, kabel listrik putus", "infrastructure"),
     ("K-2", "KTP elektronik saya belum jadi padahal sudah rekam 4 bulan lalu", "bureaucracy"),
@@ -163,3 +165,20 @@ def test_triage_refuses_a_kept_column_that_is_missing(csv_input: Path) -> None:
                  "--no-progress")  # fmt: skip
     assert result.returncode == 2
     assert "no column 'tanggal' to keep" in result.stderr
+
+
+def test_report_writes_the_page_and_tables(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "triase.csv")
+    out = tmp_path / "laporan"
+    columns = "received_at=tanggal_keluhan,answered_at=tanggal_ditanggapi"
+    result = run("report", str(source), "--output", str(out), "--columns", columns)
+    assert result.returncode == 0, result.stderr
+    assert "report: 11 complaints, 2 periods" in result.stderr
+    assert (out / "index.html").is_file()
+    assert (out / "tables" / "deadline_by_unit.csv").is_file()
+
+
+def test_report_refuses_a_file_that_is_not_triage_output(csv_input: Path, tmp_path: Path) -> None:
+    result = run("report", str(csv_input), "-o", str(tmp_path / "laporan"))
+    assert result.returncode == 2
+    assert "the report reads the output of `complaint-nlp triage`" in result.stderr
