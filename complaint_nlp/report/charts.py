@@ -9,7 +9,9 @@ a report is byte-for-byte reproducible and two charts on one page never share an
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -38,6 +40,15 @@ def _svg(figure: Figure, name: str) -> str:
     return text[text.index("<svg") :]
 
 
+def _period_axis(axes: Any, periods: Sequence[str]) -> None:
+    # A year of weeks has 52 labels: name about a dozen of them so that they stay readable.
+    step = max(1, math.ceil(len(periods) / 14))
+    axes.set_xticks(
+        range(len(periods)), [p if i % step == 0 else "" for i, p in enumerate(periods)]
+    )
+    axes.tick_params(axis="x", labelrotation=45 if len(periods) > 6 else 0, labelsize=8)
+
+
 def _figure(height: float) -> Figure:
     figure = Figure(figsize=(_WIDTH, height), layout="constrained")
     figure.set_facecolor("white")
@@ -56,10 +67,10 @@ def bars(
     axes = figure.add_subplot()
     bottom = [0.0] * len(periods)
     for colour, (label, values) in zip(_COLOURS * 4, series.items(), strict=False):
-        axes.bar(periods, values, bottom=bottom, label=_plain(label), color=colour, width=0.8)
+        axes.bar(range(len(periods)), values, bottom=bottom, label=_plain(label), color=colour)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_ylabel(ylabel)
-    axes.tick_params(axis="x", labelrotation=45 if len(periods) > 6 else 0, labelsize=8)
+    _period_axis(axes, periods)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     return _svg(figure, name)
@@ -78,12 +89,13 @@ def lines(
     axes = figure.add_subplot()
     for colour, (label, values) in zip(_COLOURS, series.items(), strict=False):
         points = [float("nan") if v is None else v for v in values]
-        axes.plot(periods, points, marker="o", markersize=3, label=_plain(label), color=colour)
+        axes.plot(range(len(periods)), points, marker="o", markersize=3, label=_plain(label),
+                  color=colour)  # fmt: skip
     if percent:
         axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         axes.set_ylim(bottom=0)
     axes.set_ylabel(ylabel)
-    axes.tick_params(axis="x", labelrotation=45 if len(periods) > 6 else 0, labelsize=8)
+    _period_axis(axes, periods)
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(fontsize=8, frameon=False)
     return _svg(figure, name)
