@@ -119,10 +119,16 @@ def _ordered(present: Sequence[Any], known: Sequence[str]) -> list[Any]:
     return [k for k in known if k in seen] + sorted(x for x in seen if x not in known)
 
 
+def _by_period(table: Table, labels: Labels, period: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The period names of a per-period table, and its rows with their ``name``."""
+    names = [labels.period(p, period) for p in table.column("period")]
+    return names, [{"name": n, **r} for n, r in zip(names, table.records(), strict=True)]
+
+
 def _volume(tables: Mapping[str, Table], labels: Labels, period: str) -> dict[str, Any]:
     by_period = tables["volume_by_period"]
     periods = by_period.column("period")
-    names = [labels.period(p, period) for p in periods]
+    names, rows = _by_period(by_period, labels, period)
     categories = _ordered(tables["volume_by_category"].column("category"), CATEGORIES)
     urgencies = _ordered(tables["volume_by_urgency"].column("urgency"), URGENCIES)
     cat = _pivot(tables["volume_by_category"], "period", "category", "complaints", categories)
@@ -131,8 +137,7 @@ def _volume(tables: Mapping[str, Table], labels: Labels, period: str) -> dict[st
     units = _pivot(tables["volume_by_unit"], "unit_name", "period", "complaints", shown)
     return {
         "periods": [
-            {"name": n, **r, "categories": cat[p], "urgencies": urg[p]}
-            for n, p, r in zip(names, periods, by_period.records(), strict=True)
+            {**r, "categories": cat[r["period"]], "urgencies": urg[r["period"]]} for r in rows
         ],
         "categories": [labels.name("categories", c) for c in categories],
         "urgencies": [labels.name("urgencies", u) for u in urgencies],
@@ -165,7 +170,7 @@ def _deadlines(tables: Mapping[str, Table], labels: Labels, period: str) -> dict
     units = tables["deadline_by_unit"].records()
     behind = [u for u in units if u["late"]][:8]
     by_period = tables["deadline_by_period"]
-    names = [labels.period(p, period) for p in by_period.column("period")]
+    names, rows = _by_period(by_period, labels, period)
     return {
         "units": units,
         "behind": behind,
@@ -173,7 +178,7 @@ def _deadlines(tables: Mapping[str, Table], labels: Labels, period: str) -> dict
             {**r, "name": labels.name("urgencies", r["urgency"])}
             for r in tables["deadline_by_urgency"].records()
         ],
-        "periods": [{"name": n, **r} for n, r in zip(names, by_period.records(), strict=True)],
+        "periods": rows,
         "chart_periods": Markup(charts.lines(
             "deadline-periods", names, {"tepat waktu": by_period.column("on_time_share")},
             ylabel="porsi yang jatuh tempo",
@@ -214,7 +219,7 @@ def _districts(
 def _health(tables: Mapping[str, Table], labels: Labels, period: str) -> dict[str, Any]:
     by_period = tables["health_by_period"]
     periods = by_period.column("period")
-    names = [labels.period(p, period) for p in periods]
+    names, rows = _by_period(by_period, labels, period)
     histogram = tables["confidence_histogram"]
     first, last = periods[0], periods[-1]
     bins = sorted(set(histogram.column("bin_start")))
@@ -225,7 +230,7 @@ def _health(tables: Mapping[str, Table], labels: Labels, period: str) -> dict[st
             curves[f"{labels.name('heads', head)}, periode {which}"] = shares
     bin_names = [f"{b:.1f}" for b in bins]
     return {
-        "periods": [{"name": n, **r} for n, r in zip(names, by_period.records(), strict=True)],
+        "periods": rows,
         "first": labels.period(first, period),
         "last": labels.period(last, period),
         "bins": [
