@@ -14,6 +14,7 @@ whether it was answered on time. The report's sections only count.
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -97,10 +98,11 @@ def _ident(name: str) -> str:
 
 
 def _header(path: Path, fmt: str) -> list[str]:
-    with path.open(encoding="utf-8", errors="replace") as f:
+    # utf-8-sig: a CSV saved by a spreadsheet starts with a byte-order mark.
+    with path.open(encoding="utf-8-sig", errors="replace") as f:
         first = next((line for line in f if line.strip()), "")
     if fmt == "csv":
-        return [c.strip().strip('"') for c in first.rstrip("\r\n").split(",")]
+        return next(csv.reader([first]), [])
     try:
         item = json.loads(first) if first else {}
     except json.JSONDecodeError as exc:

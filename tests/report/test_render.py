@@ -97,3 +97,18 @@ def test_page_opens_in_headless_chromium(report: Report, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_sections_without_their_columns_say_what_they_need(tmp_path: Path) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(
+        "id,category,category_confidence,urgency,urgency_confidence,needs_review,"
+        "route_unit_id,duplicate_of\n"
+        "1,other,0.9,low,0.8,False,triase,\n2,other,0.5,high,0.4,True,dlh,1\n",
+        encoding="utf-8",
+    )
+    done = build_report(path, tmp_path / "out")
+    page = done.html.read_text(encoding="utf-8")
+    assert (done.complaints, done.periods) == (2, 1)
+    assert page.count('class="missing"') == 3  # service standard, emerging problems, kecamatan
+    assert "deadline_by_unit" not in done.tables and "emerging_terms" not in done.tables

@@ -47,7 +47,7 @@ def test_jsonl_output_of_triage_loads_the_same(source: Source, tmp_path: Path) -
 def test_a_file_with_labels_only_is_one_period(tmp_path: Path) -> None:
     path = tmp_path / "labels.csv"
     path.write_text(
-        "id,category,category_confidence,urgency,urgency_confidence,needs_review,"
+        '\ufeff"id","category",category_confidence,urgency,urgency_confidence,needs_review,'
         "route_unit_id,duplicate_of\n"
         "1,other,0.9,low,0.8,False,triase,\n2,other,0.5,high,0.4,True,dlh,1\n",
         encoding="utf-8",
