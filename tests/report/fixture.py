@@ -79,3 +79,14 @@ def write_jsonl(path: Path) -> Path:
         lines.append(json.dumps(item))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def write_labels_only(path: Path) -> Path:
+    """Two triaged complaints with no kept column: no times, districts or text."""
+    path.write_text(
+        '\ufeff"id","category",category_confidence,urgency,urgency_confidence,needs_review,'
+        "route_unit_id,duplicate_of\n"
+        "1,other,0.9,low,0.8,False,triase,\n2,other,0.5,high,0.4,True,dlh,1\n",
+        encoding="utf-8",
+    )
+    return path

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from complaint_nlp.report import Report, build_report
-from tests.report.fixture import CSV_NAMES, write_csv
+from tests.report.fixture import CSV_NAMES, write_csv, write_labels_only
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "screenshot_report.py"
 
@@ -100,13 +100,7 @@ def test_page_opens_in_headless_chromium(report: Report, tmp_path: Path) -> None
 
 
 def test_sections_without_their_columns_say_what_they_need(tmp_path: Path) -> None:
-    path = tmp_path / "labels.csv"
-    path.write_text(
-        "id,category,category_confidence,urgency,urgency_confidence,needs_review,"
-        "route_unit_id,duplicate_of\n"
-        "1,other,0.9,low,0.8,False,triase,\n2,other,0.5,high,0.4,True,dlh,1\n",
-        encoding="utf-8",
-    )
+    path = write_labels_only(tmp_path / "labels.csv")
     done = build_report(path, tmp_path / "out")
     page = done.html.read_text(encoding="utf-8")
     assert (done.complaints, done.periods) == (2, 1)

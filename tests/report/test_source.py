@@ -8,7 +8,7 @@ import pytest
 from complaint_nlp.exceptions import InvalidInputError
 from complaint_nlp.report.source import Source, open_source
 from complaint_nlp.routing import load_routing_table
-from tests.report.fixture import write_jsonl
+from tests.report.fixture import write_jsonl, write_labels_only
 
 _COLUMNS = "id, unit_name, period, sla_hours, answer_hours, due, on_time, duplicate, needs_review"
 
@@ -45,13 +45,7 @@ def test_jsonl_output_of_triage_loads_the_same(source: Source, tmp_path: Path) -
 
 
 def test_a_file_with_labels_only_is_one_period(tmp_path: Path) -> None:
-    path = tmp_path / "labels.csv"
-    path.write_text(
-        '\ufeff"id","category",category_confidence,urgency,urgency_confidence,needs_review,'
-        "route_unit_id,duplicate_of\n"
-        "1,other,0.9,low,0.8,False,triase,\n2,other,0.5,high,0.4,True,dlh,1\n",
-        encoding="utf-8",
-    )
+    path = write_labels_only(tmp_path / "labels.csv")  # quoted names after a byte-order mark
     with open_source(path, table=load_routing_table(), period="week") as loaded:
         assert loaded.present == frozenset()
         assert loaded.rows("SELECT period, count(*) FROM complaints GROUP BY ALL") == [(None, 2)]
