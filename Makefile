@@ -6,15 +6,22 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,report]'
 	touch $(STAMP)
+
+# Debian's Chromium and its driver, which Playwright drives in the report's page test (no browser
+# download works here: never `playwright install`). Silent when both are already installed.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
 run: install
 	$(BIN)/python -m service --host $(HOST) --port $(PORT)
@@ -25,7 +32,7 @@ lint: install
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no tests; any non-zero exit fails the target, so "no tests" is a failure.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 bench: install

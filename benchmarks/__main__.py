@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from benchmarks import cli, model, service, text
+from benchmarks import cli, model, report, service, text
 
 
 def main() -> None:
     text.main()
     model.main()
     cli.main()
+    report.main()
     service.main()
 
 

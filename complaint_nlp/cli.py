@@ -3,7 +3,9 @@
 A thin shell over the library: :mod:`complaint_nlp.rows` reads the rows (a 1 GB file needs little
 memory), :mod:`complaint_nlp.batch` classifies them in chunks over ``--workers`` processes; the
 shell parses the arguments, shows a progress bar counting rows, writes the results and reports
-every malformed row with its line number. Outputs hold ids and labels, never the complaint texts.
+every malformed row with its line number. Outputs hold ids and labels; input columns and the
+complaint (PII-masked) only when asked for with ``--keep-columns`` and ``--keep-text``.
+``report`` turns a triaged file into a report for decision makers (:mod:`complaint_nlp.report`).
 
 Every problem is one line on standard error that starts with ``error:``, never a traceback.
 Exit codes: 0 at least one row was written (malformed rows skipped and counted); 1 the input could
@@ -31,6 +33,7 @@ from tqdm import tqdm
 from complaint_nlp import __version__
 from complaint_nlp._validation import MAX_TEXT_CHARS
 from complaint_nlp.batch import chunked, classify_chunks
+from complaint_nlp.columns import CarriedColumns, parse_columns
 from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
 from complaint_nlp.exceptions import ComplaintNLPError, MalformedRowError, UndecodableInputError
 from complaint_nlp.persistence import load
@@ -88,17 +91,18 @@ def _flat(row_id: str, result: Classification | TriageResult) -> dict[str, Any]:
 
 
 class _Writer:
-    def __init__(self, out: IO[str], fmt: str) -> None:
-        self.out, self.fmt = out, fmt
+    def __init__(self, out: IO[str], fmt: str, carry: CarriedColumns) -> None:
+        self.out, self.fmt, self.carry = out, fmt, carry
         self.csv: csv.DictWriter[str] | None = None
 
-    def write(self, row_id: str, result: Classification | TriageResult) -> None:
+    def write(self, row: Row, result: Classification | TriageResult) -> None:
         if self.fmt == "jsonl":
             data = result.to_dict()
             data.pop("complaint_id", None)
-            self.out.write(json.dumps({"id": row_id, **data}, ensure_ascii=False) + "\n")
+            data = self.carry.merge({"id": row.id, **data}, row.carried)
+            self.out.write(json.dumps(data, ensure_ascii=False) + "\n")
             return
-        flat = _flat(row_id, result)
+        flat = self.carry.merge(_flat(row.id, result), row.carried)
         if self.csv is None:
             self.csv = csv.DictWriter(self.out, fieldnames=list(flat))
             self.csv.writeheader()
@@ -162,13 +166,14 @@ def _run(args: argparse.Namespace) -> int:
             if table is not None
             else None
         )
-        writer = _Writer(out, output_format)
+        carry = CarriedColumns(parse_columns(args.keep_columns), args.keep_text)
+        writer = _Writer(out, output_format, carry)
         progress = stack.enter_context(
             tqdm(unit=" rows", desc=args.command, disable=args.no_progress, file=sys.stderr)
         )
         rows = stack.enter_context(contextlib.closing(read_rows(
             stream, input_format, text_column=args.text_column, id_column=args.id_column,
-            encoding=args.encoding,
+            encoding=args.encoding, carry=carry,
         )))  # fmt: skip
         chunks = chunked(_checked(rows, args.on_error, tally, progress), args.chunk_size)
         for chunk, results in classify_chunks(
@@ -180,10 +185,10 @@ def _run(args: argparse.Namespace) -> int:
                     table=table, duplicates=duplicates,
                 )  # fmt: skip
                 for r, t in zip(chunk, triaged, strict=True):
-                    writer.write(r.id, t)
+                    writer.write(r, t)
             else:
                 for r, c in zip(chunk, results, strict=True):
-                    writer.write(r.id, c)
+                    writer.write(r, c)
             tally.written += len(chunk)
             progress.update(len(chunk))
     print(
@@ -193,6 +198,27 @@ def _run(args: argparse.Namespace) -> int:
     if not tally.written:
         why = f"all {tally.malformed} rows are malformed" if tally.malformed else "no rows"
         raise _Stop(f"no row was classified ({why})", 1)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    # Imported on use: the report's DuckDB, matplotlib and Jinja2 are the `report` extra, and
+    # classify / triage should not pay for importing them.
+    try:
+        from complaint_nlp.report import build_report
+    except ImportError as exc:
+        raise _Stop(f"{exc}; install the extra: pip install 'complaint_nlp[report]'", 2) from None
+    if not args.input.is_file():
+        raise _Stop(f"input file not found: {args.input}", 2)
+    report = build_report(
+        args.input, args.output, period=args.period, routing_table=args.routing_table,
+        columns=parse_columns(args.columns), examples=args.examples,
+    )  # fmt: skip
+    print(
+        f"report: {report.complaints} complaints, {report.periods} periods -> {report.html}, "
+        f"{len(report.csv)} tables in {report.html.parent / 'tables'}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -302,6 +328,17 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--chunk-size", type=_whole_number, default=1000, help="rows per batch")
         p.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+        p.add_argument(
+            "--keep-columns",
+            default="",
+            help="input columns copied into the output, e.g. "
+            "received_at=tanggal_keluhan,kecamatan (name=column renames)",
+        )
+        p.add_argument(
+            "--keep-text",
+            action="store_true",
+            help="add the complaint as 'text', personal data masked (for `report`)",
+        )
         if name == "triage":
             p.add_argument(
                 "--routing-table", type=Path, help="TOML routing table (default: Kota Serang)"
@@ -318,6 +355,29 @@ def _parser() -> argparse.ArgumentParser:
                 default=10_000,
                 help="recent complaints kept for duplicate checks",
             )
+    report = sub.add_parser("report", help="HTML report and CSV tables of a triaged file")
+    report.add_argument("input", type=Path, help="the output of `triage` (CSV or JSONL)")
+    report.add_argument(
+        "--output", "-o", type=Path, required=True, help="folder for index.html and tables/"
+    )
+    report.add_argument("--period", choices=("week", "month"), default="month")
+    report.add_argument(
+        "--routing-table",
+        type=Path,
+        help="TOML routing table with the deadlines (default: Kota Serang)",
+    )
+    report.add_argument(
+        "--columns",
+        default="",
+        help="the file's names for received_at, answered_at, kecamatan, kelurahan and text, "
+        "e.g. received_at=tanggal_keluhan,answered_at=tanggal_ditanggapi",
+    )
+    report.add_argument(
+        "--examples",
+        type=int,
+        default=3,
+        help="masked complaints shown per rising word (0: none)",
+    )
     info = sub.add_parser("info", help="summarise the model and the routing table")
     info.add_argument("--model", type=Path)
     info.add_argument("--routing-table", type=Path)
@@ -332,7 +392,9 @@ def _fail(message: str, code: int) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _info(args) if args.command == "info" else _run(args)
+        if args.command == "info":
+            return _info(args)
+        return _report(args) if args.command == "report" else _run(args)
     except _Stop as exc:
         return _fail(str(exc), exc.code)
     except UndecodableInputError as exc:

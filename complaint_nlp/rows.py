@@ -21,10 +21,11 @@ import io
 import json
 import re
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
-from typing import IO, Literal
+from dataclasses import dataclass, field
+from typing import IO, Any, Literal
 
 from complaint_nlp._validation import MAX_TEXT_CHARS, complaint_text
+from complaint_nlp.columns import CarriedColumns
 from complaint_nlp.exceptions import InvalidInputError, MalformedRowError, UndecodableInputError
 
 __all__ = ["DEFAULT_ENCODING", "MAX_LINE_CHARS", "InputFormat", "Row", "read_rows"]
@@ -44,11 +45,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 @dataclass(frozen=True)
 class Row:
-    """One complaint: the line it ends on, its id and its text (surrounding white space removed)."""
+    """One complaint: the line it ends on, its id, its text (surrounding white space removed)
+    and the input fields carried into the output (see :mod:`complaint_nlp.columns`)."""
 
     line: int
     id: str
     text: str
+    carried: dict[str, Any] = field(default_factory=dict)
 
 
 class _LineTooLong(Exception):
@@ -111,23 +114,26 @@ def read_rows(
     text_column: str = "text",
     id_column: str | None = None,
     encoding: str = DEFAULT_ENCODING,
+    carry: CarriedColumns | None = None,
 ) -> Generator[Row | MalformedRowError, None, None]:
     """The rows of ``raw``: a CSV file with a header, or JSONL (one object per line).
 
-    Without ``id_column`` a row's id is its number (1 for the first row). The stream is read but
-    not closed. Raises :class:`~complaint_nlp.InvalidInputError` for an unknown encoding or a
-    header without the columns, and :class:`~complaint_nlp.UndecodableInputError`.
+    Without ``id_column`` a row's id is its number (1 for the first row); ``carry`` names input
+    fields to keep beside the labels. The stream is read but not closed. Raises
+    :class:`~complaint_nlp.InvalidInputError` for an unknown encoding or a header without the
+    columns, and :class:`~complaint_nlp.UndecodableInputError`.
 
     >>> rows = read_rows(io.BytesIO(b'{"text": "Jalan rusak"}\\n{"text": " "}\\n'), "jsonl")
     >>> [str(row) for row in rows]
     ["Row(line=1, id='1', text='Jalan rusak')", 'line 2: empty text']
     """
     lines = _Lines(raw, encoding)
+    carry = carry or CarriedColumns()
     try:
         if input_format == "csv":
-            yield from _csv_rows(lines, text_column, id_column)
+            yield from _csv_rows(lines, text_column, id_column, carry)
         else:
-            yield from _jsonl_rows(lines, text_column, id_column)
+            yield from _jsonl_rows(lines, text_column, id_column, carry)
     finally:
         # The caller's stream stays open (detached, closing the wrapper leaves it alone); if the
         # caller closed it first, there is nothing left to keep.
@@ -136,7 +142,7 @@ def read_rows(
 
 
 def _csv_rows(
-    lines: _Lines, text_column: str, id_column: str | None
+    lines: _Lines, text_column: str, id_column: str | None, carry: CarriedColumns
 ) -> Iterator[Row | MalformedRowError]:
     # The csv module's limit is process-wide: set for this reading only, then given back.
     previous = csv.field_size_limit(MAX_TEXT_CHARS)
@@ -151,6 +157,7 @@ def _csv_rows(
         for column in (text_column, id_column):
             if column is not None and column not in header:
                 raise InvalidInputError(f"no column {column!r} in the header: {header}")
+        carry.check_header(header)
         t = header.index(text_column)
         k = header.index(id_column) if id_column else None
         number = 0
@@ -174,13 +181,16 @@ def _csv_rows(
             if problem:
                 yield MalformedRowError(problem)
                 continue
-            yield _row(lines.number, fields[k] if k is not None else str(number), fields[t])
+            record = dict(zip(header, fields, strict=True)) if carry else {}
+            yield _row(
+                lines.number, fields[k] if k is not None else str(number), fields[t], carry, record
+            )
     finally:
         csv.field_size_limit(previous)
 
 
 def _jsonl_rows(
-    lines: _Lines, text_column: str, id_column: str | None
+    lines: _Lines, text_column: str, id_column: str | None, carry: CarriedColumns
 ) -> Iterator[Row | MalformedRowError]:
     number = 0
     while True:
@@ -216,14 +226,16 @@ def _jsonl_rows(
         if id_column and key is None:
             yield MalformedRowError(f"line {line}: field {id_column!r} missing")
             continue
-        yield _row(line, str(key), text)
+        yield _row(line, str(key), text, carry, item)
 
 
-def _row(line: int, key: str, text: str) -> Row | MalformedRowError:
+def _row(
+    line: int, key: str, text: str, carry: CarriedColumns, record: dict[str, Any]
+) -> Row | MalformedRowError:
     # JSON escapes can write unpaired surrogates, which no output file can hold.
     if _SURROGATE.search(key) or _SURROGATE.search(text):
         return MalformedRowError(f"line {line}: not valid Unicode (an unpaired surrogate)")
     try:
-        return Row(line, key, complaint_text(text))
+        return Row(line, key, complaint_text(text), carry.fields(record, text) if carry else {})
     except InvalidInputError as exc:
         return MalformedRowError(f"line {line}: {exc}")

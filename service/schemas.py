@@ -121,7 +121,10 @@ class RouteResponse(BaseModel):
     unit_id: str
     unit_name: str
     sla_hours: float
-    escalate: bool
+    escalate: bool = Field(description="page the unit at once (a confident `high`, or a rule)")
+    cc: list[str] = Field(description="ids of units informed beside the one that leads")
+    rule: str | None = Field(description="the routing table's rule that decided, if any")
+    kind: str | None = Field(description="'appreciation' or 'resolved': no failure reported")
     reasons: list[str]
     alternatives: list[dict[str, str]]
     best_guess: dict[str, str] | None
@@ -138,10 +141,12 @@ class TriageResponse(BaseModel):
     category_confidence: float
     urgency: Urgency
     urgency_confidence: float
+    escalate: bool = Field(description="a `high` confident enough to page a unit at once")
     units: list[UnitScore]
     needs_review: bool
     explanation: dict[str, list[str]]
     safety_signals: list[str]
+    cues: list[str] = Field(description="facts found in the text (complaint_nlp/data/cues.toml)")
     route: RouteResponse
     duplicate_of: DuplicateResponse | None
 

@@ -10,6 +10,7 @@ import pytest
 
 import complaint_nlp
 from complaint_nlp.cli import main
+from tests.report.fixture import write_csv
 
 COMPLAINTS = [
     ("K-1", "Pohon tumbang menutup jalan, kabel listrik putus", "infrastructure"),
@@ -274,3 +275,49 @@ def test_the_progress_bar_counts_rows(jsonl_input: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "7 rows" in done.stderr  # 4 classified + 3 malformed
     assert "B/s" not in done.stderr
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_triage_keeps_columns_and_the_masked_text(tmp_path: Path, suffix: str) -> None:
+    source = tmp_path / "in.csv"
+    with source.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["nomor", "isi", "tanggal", "kecamatan"])
+        writer.writerow(["K-1", "Lampu jalan mati, hubungi 0812-3456-7890", "2024-03-01", "Curug"])
+    out = tmp_path / f"out{suffix}"
+    result = run("triage", str(source), "--text-column", "isi", "--id-column", "nomor",
+                 "--keep-columns", "received_at=tanggal,kecamatan", "--keep-text",
+                 "-o", str(out), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    if suffix == ".csv":
+        with out.open(encoding="utf-8") as f:
+            row = next(csv.DictReader(f))
+    else:
+        row = json.loads(out.read_text(encoding="utf-8"))
+    assert (row["received_at"], row["kecamatan"]) == ("2024-03-01", "Curug")
+    assert row["text"] == "Lampu jalan mati, hubungi [TELEPON]"
+    assert row["category"] and row["id"] == "K-1"
+
+
+def test_triage_refuses_a_kept_column_that_is_missing(csv_input: Path) -> None:
+    result = run("triage", str(csv_input), "--text-column", "isi", "--keep-columns", "tanggal",
+                 "--no-progress")  # fmt: skip
+    assert result.returncode == 2
+    assert "no column 'tanggal' to keep" in result.stderr
+
+
+def test_report_writes_the_page_and_tables(tmp_path: Path) -> None:
+    source = write_csv(tmp_path / "triase.csv")
+    out = tmp_path / "laporan"
+    columns = "received_at=tanggal_keluhan,answered_at=tanggal_ditanggapi"
+    result = run("report", str(source), "--output", str(out), "--columns", columns)
+    assert result.returncode == 0, result.stderr
+    assert "report: 11 complaints, 2 periods" in result.stderr
+    assert (out / "index.html").is_file()
+    assert (out / "tables" / "deadline_by_unit.csv").is_file()
+
+
+def test_report_refuses_a_file_that_is_not_triage_output(csv_input: Path, tmp_path: Path) -> None:
+    result = run("report", str(csv_input), "-o", str(tmp_path / "laporan"))
+    assert result.returncode == 2
+    assert "the report reads the output of `complaint-nlp triage`" in result.stderr

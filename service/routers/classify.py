@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, status
 
+from complaint_nlp import Triager
 from service.dependencies import Authorized, Model, State
 from service.schemas import (
     BATCH_EXAMPLES,
@@ -37,9 +38,7 @@ async def classify(
     # Runs on the event loop: about a millisecond of CPU under the GIL, where a worker thread
     # would add its hand-over cost and no parallelism. Batches (up to a second) use threads.
     _check_length(state, [body])
-    result = model.triage(
-        body.text, complaint_id=body.id, table=state.table, duplicates=state.duplicates
-    )
+    result = Triager(model, state.table, state.duplicates).triage(body.text, body.id)
     state.metrics.observe([result.classification])
     return result.to_dict()
 
@@ -56,9 +55,8 @@ def classify_batch(
             f"{len(body.items)} items, the limit is {limit} per request",
         )
     _check_length(state, body.items)
-    results = model.triage_batch(
-        [i.text for i in body.items], [i.id for i in body.items],
-        table=state.table, duplicates=state.duplicates,
-    )  # fmt: skip
+    results = Triager(model, state.table, state.duplicates).triage_batch(
+        [i.text for i in body.items], [i.id for i in body.items]
+    )
     state.metrics.observe(r.classification for r in results)
     return {"results": [r.to_dict() for r in results]}
