@@ -202,7 +202,19 @@ class ComplaintClassifier:
     def _compiled(self) -> CompiledLinear | None:
         if self.features is None:
             return None
-        return CompiledLinear.from_estimators(self.features, self.reader.extra_names, self.heads)
+        full = CompiledLinear.from_estimators(self.features, self.reader.extra_names, self.heads)
+        return full.lean()
+
+    def full_precision(self) -> ComplaintClassifier:
+        """A copy of this linear classifier predicting with every fitted weight at float64,
+        not with the lean arrays it ships as (:meth:`CompiledLinear.lean`): for measuring what
+        leanness costs."""
+        twin = object.__new__(ComplaintClassifier)
+        twin.__dict__.update(self.__dict__)
+        twin.__dict__["_compiled"] = CompiledLinear.from_estimators(
+            self.features, self.reader.extra_names, self.heads
+        )
+        return twin
 
     def __getstate__(self) -> dict[str, Any]:
         if self._heads is None:

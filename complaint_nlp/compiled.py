@@ -10,6 +10,10 @@ scikit-learn's ``predict_proba``.
 It never imports scikit-learn and round-trips through :meth:`CompiledLinear.to_arrays` /
 :meth:`CompiledLinear.from_arrays` (NumPy arrays only, no pickle): loading the shipped model
 runs no pickled code and skips scikit-learn's import (0.7-0.9 s of a 1.5-1.8 s cold start).
+
+A classifier predicts with :meth:`CompiledLinear.lean`: each head keeps its largest weights
+only, rounded to float16, and the idf weights are rounded to float32, so that a saved model
+holds only what inference needs and exactly what the classifier used when it was evaluated.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ __all__ = ["CompiledLinear", "char_wb_ngrams", "word_ngrams"]
 
 
 _WORD_MEMO = 200_000
+#: The share of each head's weights :meth:`CompiledLinear.lean` keeps (the largest by magnitude).
+#: Measured on three forward-chained blocks of 2022 (2026-11-30), unit head: top-1 .7620 with
+#: every weight, .7623 keeping 30 % (.7632 at 10 %), top-3 .9130 / .9125 (.9086); float16
+#: weights gave the same top-1 and top-3 as float64. inference.npz 20.4 MB -> about 5 MB.
+LEAN_KEEP = 0.3
 #: The text fields of an :class:`~complaint_nlp.pipeline.Analysis` a vectorizer may read.
 FIELDS = ("text", "clean")
 #: scikit-learn's default ``token_pattern``.
@@ -222,8 +231,34 @@ class CompiledLinear:
             parts, extra_names, {n: _Head.from_estimator(h, width) for n, h in heads.items()}
         )
 
+    def lean(self, keep: float = LEAN_KEEP) -> CompiledLinear:
+        """This model with each head's weights outside its largest ``keep`` share (by
+        magnitude) set to zero and the rest rounded to float16, and the idf weights rounded to
+        float32: what :meth:`to_arrays` stores, and what a classifier predicts with."""
+        heads = {}
+        for name, head in self.heads.items():
+            coef = head.coef
+            if keep < 1.0 and coef.size:
+                bar = np.quantile(np.abs(coef), 1.0 - keep)
+                coef = np.where(np.abs(coef) >= bar, coef, 0.0)
+            coef = coef.astype(np.float16).astype(np.float64)
+            heads[name] = _Head(head.classes.tolist(), coef, head.intercept, head.a, head.b)
+        parts = [
+            _Tfidf(
+                p.field,
+                p.analyzer,
+                p.ngram_range,
+                p.terms,
+                p.idf.astype(np.float32).astype(np.float64),
+                p.sublinear,
+            )
+            for p in self.parts
+        ]
+        return CompiledLinear(parts, self.extra_names, heads)
+
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """Everything as named NumPy arrays (no Python objects: ``np.savez`` without pickle)."""
+        """Everything as named NumPy arrays (no Python objects: ``np.savez`` without pickle);
+        weights as sparse float16 rows and idf as float32, exact for a :meth:`lean` model."""
         out: dict[str, np.ndarray] = {
             "extras": np.array(self.extra_names),
             "parts": np.array([p.analyzer for p in self.parts]),
@@ -233,11 +268,16 @@ class CompiledLinear:
         for k, part in enumerate(self.parts):
             out[f"part{k}.terms"] = np.frombuffer("\n".join(part.terms).encode(), dtype=np.uint8)
             out[f"part{k}.ngram_range"] = np.array(part.ngram_range)
-            out[f"part{k}.idf"] = part.idf
+            out[f"part{k}.idf"] = part.idf.astype(np.float32)
             out[f"part{k}.sublinear"] = np.array(part.sublinear)
         for name, head in self.heads.items():
             out[f"head.{name}.classes"] = head.classes
-            for field in ("coef", "intercept", "a", "b"):
+            rows, columns = np.nonzero(head.coef)
+            out[f"head.{name}.shape"] = np.array(head.coef.shape, dtype=np.int64)
+            out[f"head.{name}.rows"] = rows.astype(np.int16)
+            out[f"head.{name}.columns"] = columns.astype(np.int32)
+            out[f"head.{name}.weights"] = head.coef[rows, columns].astype(np.float16)
+            for field in ("intercept", "a", "b"):
                 out[f"head.{name}.{field}"] = getattr(head, field)
         return out
 
@@ -259,10 +299,17 @@ class CompiledLinear:
                     bool(arrays[f"part{k}.sublinear"]),
                 )
 
+        def coef(name: str) -> np.ndarray:
+            dense = np.zeros(tuple(arrays[f"head.{name}.shape"].tolist()))
+            rows = arrays[f"head.{name}.rows"].astype(np.int64)
+            columns = arrays[f"head.{name}.columns"].astype(np.int64)
+            dense[rows, columns] = arrays[f"head.{name}.weights"]
+            return dense
+
         heads = {
             name: _Head(
                 arrays[f"head.{name}.classes"].tolist(),
-                arrays[f"head.{name}.coef"],
+                coef(name),
                 arrays[f"head.{name}.intercept"],
                 arrays[f"head.{name}.a"],
                 arrays[f"head.{name}.b"],

@@ -157,6 +157,8 @@ def _signal_report(gold: Sequence[Record], results: Sequence[Classification]) ->
 
 
 def _unit_report(records: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:
+    if not records:
+        return {"n": 0, "top1_accuracy": 0.0, "top3_accuracy": 0.0, "macro_f1_top1": 0.0}
     truth = [r.unit for r in records]
     top1 = [c.units[0][0] for c in results]
     top3 = [r.unit in {u for u, _ in c.units} for r, c in zip(records, results, strict=True)]
@@ -195,6 +197,10 @@ def _baselines(
                 metrics["high_recall"] = metrics["per_class"]["high"]["recall"]
             out[name][head] = metrics
     truth = [r.unit for r in unit_test]
+    if not unit_test:
+        for name in out:
+            out[name]["unit"] = {"top1_accuracy": 0.0, "macro_f1_top1": 0.0}
+        return out
     for name, predicted in _baseline_predictions(unit_train, unit_test, "unit").items():
         out[name]["unit"] = {
             "top1_accuracy": _r(accuracy_score(truth, predicted)),

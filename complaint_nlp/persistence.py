@@ -191,8 +191,10 @@ def _read_joblib(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
 
 
 def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
-    # Both files are checked now, so a changed model.joblib is refused here, not on first use.
-    _verified(folder, meta, "model_file", MODEL_FILE)
+    # model.joblib is not shipped (only what inference needs is committed); when a training
+    # run left it beside the model, it is checked now, so a changed file is refused here.
+    if (folder / str(meta.get("model_file", MODEL_FILE))).is_file():
+        _verified(folder, meta, "model_file", MODEL_FILE)
     path = _verified(folder, meta, "inference_file", INFERENCE_FILE)
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -212,6 +214,14 @@ def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifie
         )
 
     def estimators() -> tuple[Any, dict[str, Any]]:
+        if not (folder / str(meta.get("model_file", MODEL_FILE))).is_file():
+            raise ModelNotFoundError(
+                f"{folder / MODEL_FILE} is not here: a shipped model holds only what "
+                "classifying needs (inference.npz). To inspect or refit the scikit-learn "
+                "estimators, retrain this version with scripts/build_dataset.py and "
+                f"scripts/train.py --version {meta.get('version', 'X.Y.Z')} (same data hash and "
+                "seed: see metadata.json), which writes model.joblib beside it"
+            )
         full = _read_joblib(folder, meta)
         return full.features, full.heads
 

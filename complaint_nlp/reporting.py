@@ -69,6 +69,19 @@ def _cue_table(cues: dict[str, dict[str, float]]) -> str:
     return _table(rows)
 
 
+def _side_by_side(reports: dict[str, dict[str, Any]]) -> str:
+    first = next(iter(reports.values()))
+    columns = {**{f"**{n}**": r for n, r in reports.items()}, **first["baselines"]}
+    rows = [["head", "class", *columns]]
+    for head in ("category", "urgency"):
+        for label in first[head]["labels"]:
+            rows.append(
+                [head, f"`{label}`"]
+                + [_f(r[head]["per_class"][label]["f1"]) for r in columns.values()]
+            )
+    return _table(rows)
+
+
 def _summary_row(name: str, r: dict[str, Any]) -> list[str]:
     cat, urg, unit = r["category"], r["urgency"], r["unit"]
     top3 = _f(unit["top3_accuracy"]) if "top3_accuracy" in unit else "-"
@@ -79,6 +92,7 @@ def _summary_row(name: str, r: dict[str, Any]) -> list[str]:
         _f(urg["accuracy"]),
         _f(urg["macro_f1"]),
         _f(urg["high_recall"]),
+        _f(urg["per_class"]["high"]["precision"]),
         _f(unit["top1_accuracy"]),
         top3,
     ]
@@ -104,6 +118,7 @@ def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
             "urgency acc",
             "urgency macro-F1",
             "`high` recall",
+            "`high` precision",
             "unit top-1",
             "unit top-3",
         ]
@@ -121,6 +136,10 @@ def markdown_report(reports: dict[str, dict[str, Any]]) -> str:
         "same training rows.",
         "",
         _table(rows),
+        "",
+        "F1 per class, side by side:",
+        "",
+        _side_by_side(reports),
     ]
     for name, r in reports.items():
         review = r["review"]

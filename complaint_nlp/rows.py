@@ -51,7 +51,7 @@ class Row:
     line: int
     id: str
     text: str
-    carried: dict[str, Any] = field(default_factory=dict)
+    carried: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 class _LineTooLong(Exception):

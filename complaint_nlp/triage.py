@@ -40,7 +40,9 @@ class Triager:
     ) -> None:
         self.classifier = classifier
         self.table = table or load_routing_table()
-        self.duplicates = (duplicates or DuplicateIndex()) if check_duplicates else None
+        if duplicates is None and check_duplicates:
+            duplicates = DuplicateIndex()
+        self.duplicates = duplicates if check_duplicates else None
 
     def triage(self, text: str, complaint_id: str | None = None) -> TriageResult:
         """Classify, route and duplicate-check one complaint."""

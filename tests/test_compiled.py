@@ -23,11 +23,14 @@ def _fields(model: ComplaintClassifier, texts: list[str]) -> dict[str, list[str]
     return {"text": [a.text for a in analyses], "clean": [a.clean for a in analyses]}
 
 
+def _full(model: ComplaintClassifier) -> CompiledLinear:
+    return CompiledLinear.from_estimators(model.features, model.reader.extra_names, model.heads)
+
+
 def test_compiled_probabilities_equal_scikit_learn(linear_model: ComplaintClassifier) -> None:
     readings = [linear_model.reader.read(t) for t in TEXTS]
     inputs = head_input(linear_model.features, linear_model.reader, readings)
-    compiled = linear_model._compiled
-    assert compiled is not None
+    compiled = _full(linear_model)
     rows = compiled.features(_fields(linear_model, TEXTS), linear_model.reader.extras(readings))
     np.testing.assert_allclose(rows.toarray(), inputs.toarray(), atol=1e-12)
     ours = compiled.predict_proba(rows)
@@ -52,6 +55,21 @@ def test_arrays_round_trip_gives_the_same_probabilities(
         np.testing.assert_array_equal(again.predict_proba(rows)[name], proba)
     assert again.labels == linear_model.labels
     assert again.extra_names == linear_model.reader.extra_names
+
+
+def test_the_lean_model_keeps_a_share_of_the_weights_and_nearly_the_same_answers(
+    linear_model: ComplaintClassifier,
+) -> None:
+    full, lean = _full(linear_model), linear_model._compiled
+    assert lean is not None
+    for name, head in lean.heads.items():
+        kept = np.count_nonzero(head.coef) / np.count_nonzero(full.heads[name].coef)
+        assert 0.25 <= kept <= 0.35, name
+    readings = [linear_model.reader.read(t) for t in TEXTS]
+    rows = full.features(_fields(linear_model, TEXTS), linear_model.reader.extras(readings))
+    for name, proba in full.predict_proba(rows).items():
+        leaner = lean.predict_proba(rows)[name]
+        assert np.mean(leaner.argmax(axis=1) == proba.argmax(axis=1)) >= 0.9, name
 
 
 def test_compiled_handles_empty_and_unknown_texts(linear_model: ComplaintClassifier) -> None:

@@ -76,6 +76,17 @@ def test_linear_model_loads_from_arrays_and_reads_estimators_on_demand(
     assert again.classify_batch(TEXTS) == linear_model.classify_batch(TEXTS)
 
 
+def test_a_shipped_model_without_its_estimators_classifies_and_says_how_to_get_them(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    (folder / "model.joblib").unlink()  # as committed: only what inference needs
+    loaded = complaint_nlp.load(folder)
+    assert loaded.classify_batch(TEXTS) == linear_model.classify_batch(TEXTS)
+    with pytest.raises(ModelNotFoundError, match=r"retrain this version .*scripts/train.py"):
+        loaded.heads  # noqa: B018
+
+
 def test_loading_and_classifying_never_import_scikit_learn(
     linear_model: ComplaintClassifier, tmp_path: Path
 ) -> None:
@@ -103,7 +114,7 @@ def test_a_model_of_another_format_is_refused_before_unpickling(
     linear_model: ComplaintClassifier, tmp_path: Path
 ) -> None:
     folder = _save(linear_model, tmp_path / "v1")
-    assert json.loads((folder / "metadata.json").read_text())["model_format"] == 2
+    assert json.loads((folder / "metadata.json").read_text())["model_format"] == 3
     _edit_metadata(folder, lambda meta: meta.pop("model_format"))  # as releases before 1.1.0
     with pytest.raises(ModelIntegrityError, match=r"in format 1 .*Retrain it"):
         complaint_nlp.load(folder)

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import complaint_nlp
-from complaint_nlp import Classification, DataFileError, InvalidInputError, route
+from complaint_nlp import Classification, DataFileError, InvalidInputError, Triager, route
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
-from complaint_nlp.routing import load_routing_table, manual_classification
+from complaint_nlp.routing import load_routing_table, manual_classification, route_with_rules
 
 TABLE = load_routing_table()
 
@@ -186,3 +186,125 @@ def test_overlapping_rules_need_a_priority(tmp_path: Path) -> None:
 def test_missing_table(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="not found"):
         load_routing_table(tmp_path / "none.toml")
+
+
+def with_cues(classification: Classification, *cues: str) -> Classification:
+    return Classification(**{**classification.__dict__, "cues": list(cues)})
+
+
+@pytest.mark.parametrize(
+    ("labels", "cues", "unit_id", "cc", "rule", "kind", "escalate"),
+    [
+        # Life safety: the disaster unit leads, the unit that repairs is copied, paged at once.
+        (("infrastructure", "medium", "public_works"), ["people_in_danger"],
+         "bpbd", ["dpupr"], "life_safety", None, True),
+        # Conduct: the inspectorate leads, never the accused officer's unit alone.
+        (("human_resources", "medium", "public_order"), ["officer_misconduct"],
+         "inspektorat", ["satpolpp"], "conduct", None, False),
+        # Not a failure: relabelled other / low, marked, never escalated; the unit it concerns
+        # still hears of it.
+        (("infrastructure", "high", "public_works"), ["resolved"],
+         "dpupr", [], "resolved", "resolved", False),
+        (("bureaucracy", "medium", "civil_registry"), ["appreciation"],
+         "disdukcapil", [], "appreciation", "appreciation", False),
+        # A request beside praise is still a complaint: no rule.
+        (("bureaucracy", "medium", "civil_registry"), ["appreciation", "request"],
+         "disdukcapil", [], None, None, False),
+    ],
+)  # fmt: skip
+def test_rules_of_the_routing_table(
+    labels: tuple[str, str, str],
+    cues: list[str],
+    unit_id: str,
+    cc: list[str],
+    rule: str | None,
+    kind: str | None,
+    escalate: bool,
+) -> None:
+    classification = with_cues(manual_classification(*labels), *cues)
+    effective, result = route_with_rules(classification, TABLE)
+    assert (result.unit_id, result.cc, result.rule, result.kind) == (unit_id, cc, rule, kind)
+    assert result.escalate == escalate
+    if rule is not None:
+        assert any(f"rule {rule!r}" in reason for reason in result.reasons)
+    if kind is not None:
+        assert (effective.category, effective.urgency) == ("other", "low")
+        assert result.sla_hours == TABLE.sla_hours["low"]
+
+
+def test_a_rule_sends_a_complaint_on_even_when_it_needs_review() -> None:
+    unsure = with_cues(manual_classification("other", "medium", "public_works"), "people_in_danger")
+    unsure = Classification(**{**unsure.__dict__, "needs_review": True})
+    assert route(unsure, TABLE).unit_id == "bpbd"
+
+
+def test_an_unconfirmed_high_goes_to_a_person_first() -> None:
+    high = manual_classification("infrastructure", "high", "public_works")
+    unsure = Classification(**{**high.__dict__, "escalate": False, "needs_review": True})
+    result = route(unsure, TABLE)
+    assert result.unit_id == "triase" and not result.escalate
+    assert "possibly urgent" in result.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "unit_id", "cc", "rule"),
+    [
+        ("Banjir besar di kampung kami, dua anak hanyut dan lansia terjebak di dalam rumah",
+         "bpbd", None, "life_safety"),
+        ("Oknum Satpol PP memukul pedagang kaki lima di depan pasar sampai berdarah",
+         "inspektorat", "satpolpp", "conduct"),
+        ("Petugas kelurahan minta uang 300 ribu untuk tanda tangan surat pindah",
+         "inspektorat", None, "conduct"),
+        ("Jalan di gang kami sudah tidak rusak lagi, terima kasih", None, None, "resolved"),
+    ],
+)  # fmt: skip
+def test_the_rules_on_written_complaints(
+    text: str, unit_id: str | None, cc: str | None, rule: str
+) -> None:
+    triaged = Triager(complaint_nlp.load(), check_duplicates=False).triage(text)
+    assert triaged.route.rule == rule
+    if unit_id is not None:
+        assert triaged.route.unit_id == unit_id
+    if cc is not None:
+        assert cc in triaged.route.cc
+    if rule == "resolved":
+        assert (triaged.classification.category, triaged.classification.urgency) == (
+            "other",
+            "low",
+        )
+        assert triaged.route.kind == "resolved" and not triaged.route.escalate
+
+
+RULES = """
+[[rules]]
+name = "bahaya"
+means = "orang dalam bahaya"
+cues = ["people_in_danger"]
+unit = "pu"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('cues = ["people_in_danger"]', 'cues = ["danger"]'), "unknown cue 'danger'"),
+        (('unit = "pu"', 'unit = "bpbd"'), "rule 'bahaya': unit 'bpbd' is not one of the units"),
+        (('unit = "pu"', ""), "changes nothing"),
+        (('unit = "pu"', 'category = "roads"'), "unknown category 'roads'"),
+        (('unit = "pu"', 'unit = "pu"\nwhen = 1'), r"rules\[0\] \(name 'bahaya'\).*when"),
+    ],
+)
+def test_invalid_rules_are_refused_naming_the_problem(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    path = tmp_path / "table.toml"
+    path.write_text(VALID + RULES.replace(*change), encoding="utf-8")
+    with pytest.raises(DataFileError, match=message):
+        load_routing_table(path)
+
+
+def test_two_rules_with_one_name_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "table.toml"
+    path.write_text(VALID + RULES + RULES, encoding="utf-8")
+    with pytest.raises(DataFileError, match="duplicate name 'bahaya'"):
+        load_routing_table(path)

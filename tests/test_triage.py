@@ -31,3 +31,9 @@ def test_without_duplicate_check_nothing_is_remembered() -> None:
     triager = Triager(complaint_nlp.load(), check_duplicates=False)
     texts = ["KTP belum jadi 3 bulan"] * 2
     assert [r.duplicate_of for r in triager.triage_batch(texts)] == [None, None]
+
+
+def test_a_given_index_is_shared_even_while_empty() -> None:
+    index = DuplicateIndex()  # empty, hence falsy (len 0): still the one to use
+    Triager(complaint_nlp.load(), duplicates=index).triage("KTP belum jadi 3 bulan", "a")
+    assert len(index) == 1

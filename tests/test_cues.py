@@ -1,0 +1,236 @@
+"""Each cue on handwritten sentences: the fact it names fires it; the negated, hypothetical or
+milder form of the same sentence does not."""
+
+from pathlib import Path
+
+import pytest
+
+from complaint_nlp import CueSet, DataFileError
+
+CUES = CueSet()
+
+# (cue, fires on, does not fire on); written for these tests, never copied from ../shared.
+TABLE = [
+    (
+        "harm_happened",
+        [
+            "sudah ada korban jatuh karena lubang di jalan ini",
+            "kemarin seorang pengendara terjatuh di tikungan karena aspal ambles",
+            "sudah dua kali terjadi kecelakaan di perempatan ini",
+            "pohon tumbang menimpa motor warga",
+            "anak saya kesetrum tiang lampu di taman",
+        ],
+        [
+            "lubang ini bisa menyebabkan kecelakaan",
+            "belum ada korban tapi mohon segera diperbaiki",
+            "jangan sampai ada korban, mohon ditutup",
+            "kabel menjuntai bahaya tersengat listrik",
+            "tidak ada yang terluka",
+        ],
+    ),
+    (
+        "harm_hypothetical",
+        [
+            "pohon ini dikhawatirkan roboh saat hujan angin",
+            "lubang ini bisa menyebabkan kecelakaan",
+            "kabelnya berpotensi membahayakan pengguna jalan",
+            "kalau hujan deras pasti banjir",
+        ],
+        ["mohon info jadwal pengambilan sampah", "ktp saya belum jadi"],
+    ),
+    (
+        "harm_denied",
+        ["belum ada korban tapi mohon segera diperbaiki", "tidak ada kecelakaan, hanya macet"],
+        ["sudah ada korban jatuh"],
+    ),
+    (
+        "tree_fallen",
+        [
+            "pohon besar tumbang menutup jalan",
+            "dahan pohon patah dan melintang di jalan",
+            "rumah saya tertimpa pohon tadi malam",
+        ],
+        [
+            "pohon di depan rumah dikhawatirkan tumbang",
+            "pohon ini hampir roboh, mohon dipangkas",
+            "mohon pemangkasan pohon yang terlalu tinggi",
+        ],
+    ),
+    (
+        "tree_trimming",
+        ["mohon pemangkasan pohon yang rimbun", "pohon tinggi mohon dipotong dahannya"],
+        ["pohon besar tumbang menutup jalan"],
+    ),
+    (
+        "outage_day_or_more",
+        [
+            "air PDAM tidak mengalir sudah 3 hari",
+            "air mati sejak kemarin di seluruh RW kami",
+            "listrik padam dua hari satu kampung",
+            "sudah seminggu air pdam mati",
+        ],
+        [
+            "air pdam mati dari pagi",
+            "lampu jalan padam sudah 3 hari",
+            "air pdam keruh sudah 3 hari",
+        ],
+    ),
+    (
+        "outage_hours",
+        ["air mati dari pagi belum menyala", "listrik padam 3 jam"],
+        ["air pdam tidak mengalir sudah 3 hari"],
+    ),
+    (
+        "one_household",
+        ["air di rumah saya tidak mengalir", "meteran air saya rusak"],
+        ["air tidak mengalir di seluruh kampung"],
+    ),
+    (
+        "area_affected",
+        ["air tidak mengalir satu RW", "banyak warga mengeluh air mati", "seluruh kampung gelap"],
+        ["meteran air saya rusak"],
+    ),
+    (
+        "water_in_homes",
+        ["banjir sudah masuk ke rumah warga", "rumah kami terendam air setinggi lutut"],
+        [
+            "kalau hujan air bisa masuk rumah",
+            "genangan di jalan depan gang",
+            "dikhawatirkan banjir masuk rumah",
+        ],
+    ),
+    (
+        "open_hole",
+        ["tutup gorong-gorong hilang, lubang menganga", "jalan ambles di depan sekolah"],
+        ["jalan berlubang kecil", "tutup saluran retak sedikit"],
+    ),
+    (
+        "structure_collapse",
+        ["jembatan kampung ambrol", "atap kelas sekolah runtuh"],
+        ["cat jembatan mengelupas"],
+    ),
+    (
+        "exposed_children",
+        ["lubang di depan sekolah dasar", "banyak anak-anak bermain di sana", "lansia kesulitan"],
+        ["lubang di jalan kampung"],
+    ),
+    (
+        "exposed_road",
+        ["kabel menjuntai di jalan raya", "membahayakan pengendara yang lewat"],
+        ["kabel menjuntai di gang buntu"],
+    ),
+    (
+        "care_blocked",
+        [
+            "pasien ditolak di rumah sakit karena bpjs tidak aktif",
+            "ibu saya harus cuci darah tapi bpjs nonaktif",
+            "surat keterangan untuk pemakaman jenazah belum keluar",
+        ],
+        ["jadwal posyandu bulan ini kapan", "mohon info jam buka puskesmas"],
+    ),
+    (
+        "deadline_days",
+        ["besok sudah ujian tapi kartu belum keluar", "batas akhir pendaftaran hari ini"],
+        ["ktp saya belum jadi tiga bulan"],
+    ),
+    (
+        "officer_misconduct",
+        [
+            "oknum satpol pp memukul pedagang kaki lima",
+            "petugas kelurahan minta uang 200 ribu untuk surat pengantar",
+            "saya dipalak oleh oknum petugas parkir",
+            "ada indikasi gratifikasi di pemilihan",
+        ],
+        [
+            "petugas kelurahan tidak ramah",
+            "juru parkir liar minta uang parkir mahal",
+            "pelayanan bebas pungli, terima kasih",
+        ],
+    ),
+    (
+        "appreciation",
+        [
+            "terima kasih atas respon cepat petugas dlh",
+            "pelayanan di kelurahan sangat baik dan ramah",
+            "saya mengapresiasi kerja dinas",
+        ],
+        [
+            "mohon segera diperbaiki, terima kasih",
+            "pelayanan kurang ramah",
+            "pelayanannya tidak cepat",
+        ],
+    ),
+    (
+        "resolved",
+        [
+            "jalan sudah tidak rusak lagi, terima kasih",
+            "lampu jalan sudah menyala kembali",
+            "sampah sudah diangkut tadi pagi",
+        ],
+        [
+            "jalan belum diperbaiki sampai sekarang",
+            "sudah lapor tapi lampu masih mati",
+            "sudah diperbaiki tapi rusak lagi",
+        ],
+    ),
+    (
+        "request",
+        ["mohon segera diperbaiki", "kapan jalan ini diaspal?"],
+        ["mohon maaf, ini hanya laporan kondisi", "jalan sudah bagus sekarang"],
+    ),
+    (
+        "people_in_danger",
+        [
+            "banjir besar, anak-anak hanyut dan lansia terjebak di rumah",
+            "ada kebakaran rumah warga di gang 3",
+            "gas bocor di dapur umum, warga panik",
+            "bangunan sekolah roboh saat hujan",
+        ],
+        [
+            "daerah ini rawan kebakaran",
+            "mohon sosialisasi pencegahan kebakaran",
+            "bekas kebakaran tahun lalu belum dibersihkan",
+            "jalan berlubang",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("cue", "text"), [(cue, text) for cue, fires, _ in TABLE for text in fires]
+)
+def test_the_fact_fires_its_cue(cue: str, text: str) -> None:
+    assert cue in CUES.matches(text)
+
+
+@pytest.mark.parametrize(
+    ("cue", "text"), [(cue, text) for cue, _, silent in TABLE for text in silent]
+)
+def test_the_other_forms_do_not(cue: str, text: str) -> None:
+    assert cue not in CUES.matches(text)
+
+
+def test_every_cue_is_tested() -> None:
+    assert sorted(CUES.names) == sorted(cue for cue, _, _ in TABLE)
+
+
+def test_evidence_names_the_phrase() -> None:
+    found = CUES.evidence("sudah ada korban jatuh karena lubang")
+    assert found["harm_happened"] == "sudah ada korban"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[[cue]]\nname = 'x'\nmeans = 'y'\npatterns = ['(']\n", "invalid pattern"),
+        ("[[cue]]\nname = 'Bad Name'\nmeans = 'y'\npatterns = ['a']\n", "name"),
+        ("[[cue]]\nname = 'x'\nmeans = 'y'\npatterns = []\n", "patterns"),
+        ("[[cue]]\nname = 'x'\nmeans = 'y'\npatterns = ['a']\n" * 2, "defined twice"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_a_bad_cue_file_is_a_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "cues.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataFileError, match=message):
+        CueSet(path).names  # noqa: B018
