@@ -6,6 +6,9 @@ import csv
 import itertools
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
 
 from complaint_nlp.dataset import Record
 
@@ -95,6 +98,9 @@ TEMPLATES = [
 #: A TestClient caller on this machine (the default "testclient" host is not an address, and a
 #: service without API keys only answers local callers).
 LOCAL = ("127.0.0.1", 50000)
+#: Keys of the length the settings require (at least 16 characters).
+KEY = "kunci-rahasia-uji-1"
+ADMIN_KEY = "kunci-admin-uji-0001"
 
 PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
 FIRST_DAY = date(2024, 1, 1)
@@ -116,6 +122,17 @@ def fixture_records(per_template: int = 4) -> list[Record]:
         split = "train" if day.month <= 4 else "validation" if day.month <= 6 else "test"
         out.append(Record(str(i), day, text, category, urgency, unit, "annotation", split))
     return out
+
+
+def service_client(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: Any) -> TestClient:
+    """A test client of the real app with its own database; one classifier worker unless
+    ``classify_workers`` is given (each worker loads the model)."""
+    from service.app import create_app
+    from service.settings import Settings
+
+    settings.setdefault("database_url", f"sqlite:///{tmp_path / 'feedback.db'}")
+    settings.setdefault("classify_workers", 1)
+    return TestClient(create_app(Settings(**settings)), client=caller)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from pydantic import SecretStr
 
 from service.app import create_app
 from service.settings import Settings
@@ -17,13 +18,13 @@ from tests.fixtures import LOCAL
 # routing table, database) starts here and stops when the test process exits. It runs as a
 # networked deployment would: with API keys (its own client is not a local address).
 _folder = tempfile.TemporaryDirectory()
-_KEY = "kunci-uji"
+_KEY = "kunci-uji-schemathesis"
 _app = create_app(
     Settings(
         database_url=f"sqlite:///{Path(_folder.name) / 'f.db'}",
         max_batch_items=20,
-        api_keys=[_KEY],
-        admin_key=_KEY,
+        api_keys=[SecretStr(_KEY)],
+        classify_workers=1,
     )
 )
 _client = TestClient(_app, client=LOCAL)
