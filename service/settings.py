@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -19,7 +26,19 @@ from complaint_nlp import ComplaintNLPError
 
 #: Keys shorter than this are refused: a guessable key is no key.
 MIN_KEY_CHARS = 16
-Key = Annotated[SecretStr, Field(min_length=MIN_KEY_CHARS, max_length=512)]
+
+
+def _usable_key(key: SecretStr) -> SecretStr:
+    value = key.get_secret_value()
+    if len(value) < MIN_KEY_CHARS or len(value) > 512:
+        raise ValueError(f"a key needs at least {MIN_KEY_CHARS} characters (and at most 512)")
+    # HTTP strips a header value's outer spaces, and only visible ASCII travels safely.
+    if not all("\x21" <= c <= "\x7e" for c in value):
+        raise ValueError("a key may hold only visible ASCII characters (no spaces)")
+    return key
+
+
+Key = Annotated[SecretStr, AfterValidator(_usable_key)]
 
 
 class ConfigurationError(ComplaintNLPError, ValueError):
