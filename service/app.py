@@ -31,7 +31,7 @@ from service.settings import Settings, load_settings
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
 
-async def _start_classifier(settings: Settings) -> tuple[Any, ...]:
+async def _start_classifier(settings: Settings, metrics: Metrics) -> tuple[Any, ...]:
     """The model's folder, metadata and worker pool, or why there is no usable model."""
     try:
         folder, meta = read_metadata(settings.model_path)
@@ -43,6 +43,7 @@ async def _start_classifier(settings: Settings) -> tuple[Any, ...]:
         queue=settings.classify_queue, timeout=settings.classify_timeout_seconds,
     )  # fmt: skip
     await pool.start()
+    metrics.watch(lambda: pool.waiting, lambda: pool.busy)
     if pool.failure is None:
         try:  # end to end, through a worker's pipe, as requests will go
             await pool.classify([CANARY])
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
         with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
             database.ensure_schema()  # and every database call retries
-        folder, meta, pool, problem = await _start_classifier(settings)
+        folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.api_keys:
             log.warning("no API keys configured: answering callers on this machine only")
         app.state.service = ServiceState(
@@ -102,7 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(TracingMiddleware, metrics=metrics)
 
-    @app.get("/metrics", tags=["health"])
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+    )
     async def prometheus() -> Response:
         """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -8,9 +8,9 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +21,7 @@ from service.errors import REQUEST_ID
 log = logging.getLogger("complaint_nlp.service")
 #: A caller's request id is kept only if it is a plain token (it goes into logs and headers).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -44,6 +45,20 @@ class Metrics:
             "complaint_needs_review", "Classified complaints by needs_review", ["needs_review"],
             registry=self.registry,
         )  # fmt: skip
+
+        self.waiting = Gauge(
+            "complaint_classify_waiting", "Requests waiting for a classifier worker",
+            registry=self.registry,
+        )  # fmt: skip
+        self.busy = Gauge(
+            "complaint_classify_busy_workers", "Classifier workers classifying now",
+            registry=self.registry,
+        )  # fmt: skip
+
+    def watch(self, waiting: Callable[[], float], busy: Callable[[], float]) -> None:
+        """Read the classifier pool's queue and busy workers whenever metrics are scraped."""
+        self.waiting.set_function(waiting)
+        self.busy.set_function(busy)
 
     def observe(self, results: Iterable[Classification]) -> None:
         for c in results:
@@ -106,7 +121,9 @@ class TracingMiddleware(HttpMiddleware):
         finally:
             seconds = time.perf_counter() - start
             name = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
+            # Any token is a method to HTTP: others share one label, so that made-up methods
+            # cannot grow the metrics without bound.
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             self.metrics.requests.labels(method, name, str(status)).inc()
             self.metrics.latency.labels(name).observe(seconds)
             if log.isEnabledFor(logging.INFO):

@@ -100,6 +100,16 @@ class ClassifierPool:
         """Some worker can classify now."""
         return self.failure is None and any(w.ready for w in self._workers)
 
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a free worker."""
+        return sum(not task.future.done() for task in self._waiting)
+
+    @property
+    def busy(self) -> int:
+        """Workers classifying now."""
+        return sum(worker.task is not None for worker in self._workers)
+
     async def start(self) -> None:
         """Start the workers and wait until they have loaded the model; on failure,
         :attr:`failure` says why and the pool stays not ready."""
@@ -117,7 +127,7 @@ class ClassifierPool:
         """The classifications of ``texts``, by a worker, within the time budget."""
         if not self.ready:
             raise NotReadyError("the model is not loaded", retry_after=5)
-        if len(self._waiting) >= self.queue_limit:
+        if self.waiting >= self.queue_limit:
             raise OverloadedError(
                 f"all {self.size} classifier workers are busy and {self.queue_limit} requests "
                 "wait; try again shortly"

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx2
 import pytest
+from fastapi.testclient import TestClient
 
 from complaint_nlp.persistence import MODELS_DIR
 from tests.fixtures import service_client
@@ -34,7 +35,7 @@ def test_healthz_and_other_requests_do_not_wait_behind_a_slow_batch(tmp_path: Pa
     # Before (issue #12): classification ran on the event loop; one slow request stalled all.
     with service_client(tmp_path, classify_workers=2, classify_timeout_seconds=60) as app:
         thread, out = _in_background(lambda: app.post("/v1/classify/batch", json=SLOW_BATCH))
-        time.sleep(0.3)  # the batch is being classified
+        _wait_for_metric(app, "complaint_classify_busy_workers 1.0")  # the batch is in a worker
         start = time.perf_counter()
         assert app.get("/healthz").status_code == 200
         health_seconds = time.perf_counter() - start
@@ -68,9 +69,9 @@ def test_over_the_time_budget_is_503_and_the_worker_is_replaced(tmp_path: Path) 
 def test_a_full_queue_is_503_at_once(tmp_path: Path) -> None:
     with service_client(tmp_path, classify_queue=1, classify_timeout_seconds=60) as app:
         running = _in_background(lambda: app.post("/v1/classify/batch", json=SLOW_BATCH))
-        time.sleep(0.3)
+        _wait_for_metric(app, "complaint_classify_busy_workers 1.0")
         waiting = _in_background(lambda: app.post("/v1/classify/batch", json=SLOW_BATCH))
-        time.sleep(0.3)
+        _wait_for_metric(app, "complaint_classify_waiting 1.0")
         start = time.perf_counter()
         refused = app.post("/v1/classify", json={"text": "lampu jalan mati"})
         seconds = time.perf_counter() - start
@@ -80,6 +81,13 @@ def test_a_full_queue_is_503_at_once(tmp_path: Path) -> None:
     assert refused.json()["type"].endswith(":overloaded")
     assert seconds < 0.5
     assert [out[0].status_code for _, out in (running, waiting)] == [200, 200]
+
+
+def _wait_for_metric(app: TestClient, line: str) -> None:
+    deadline = time.time() + 30
+    while line not in app.get("/metrics").text:
+        assert time.time() < deadline, line
+        time.sleep(0.02)
 
 
 def _model_copy(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
