@@ -18,12 +18,14 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import threading
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from complaint_nlp import Classification
 from service import _worker
@@ -57,6 +59,7 @@ class _Worker:
     connection: Connection
     #: Resolved when the worker has loaded the model (only the first workers are awaited).
     started: asyncio.Future[None]
+    reader: threading.Thread | None = None
     ready: bool = False
     task: _Task | None = None
 
@@ -148,13 +151,12 @@ class ClassifierPool:
 
     async def close(self) -> None:
         self._closing = True
-        for worker in self._workers:
-            self._forget(worker)  # a worker exits when its pipe closes
-        for worker in self._workers:
-            # Joined here, not in a thread: the app may stop at interpreter exit, when no new
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            self._forget(worker)
+            # Stopped here, not in a thread: the app may stop at interpreter exit, when no new
             # threads can start.
-            self._stop(worker.process)
-        self._workers.clear()
+            self._stop(worker)
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -169,16 +171,34 @@ class ClassifierPool:
         # Read here, so that a replacement nobody awaits leaves no "never retrieved" error.
         started.add_done_callback(lambda f: f.cancelled() or f.exception())
         worker = _Worker(process, parent, started)
+        # A thread per worker reads its pipe with blocking calls: event loops that poll a file
+        # descriptor may make it non-blocking (uvloop does), and a large answer then arrives
+        # in pieces that Connection.recv cannot take.
+        worker.reader = threading.Thread(
+            target=self._read, args=(worker, loop), name="classifier-reader", daemon=True
+        )
+        worker.reader.start()
         self._workers.append(worker)
-        loop.add_reader(parent.fileno(), self._on_message, worker)
         return worker
 
-    def _on_message(self, worker: _Worker) -> None:
-        try:
-            kind, payload = worker.connection.recv()
-        except (EOFError, OSError):
-            self._lost(worker)
+    def _read(self, worker: _Worker, loop: asyncio.AbstractEventLoop) -> None:
+        """In the reader thread: hand each message to the event loop until the pipe ends."""
+        while True:
+            try:
+                message = worker.connection.recv()
+            except (EOFError, OSError):  # the worker exited or was killed
+                with contextlib.suppress(RuntimeError):  # the loop is closed: shutting down
+                    loop.call_soon_threadsafe(self._lost, worker)
+                return
+            try:
+                loop.call_soon_threadsafe(self._on_message, worker, message)
+            except RuntimeError:
+                return
+
+    def _on_message(self, worker: _Worker, message: tuple[str, Any]) -> None:
+        if worker not in self._workers:  # killed meanwhile
             return
+        kind, payload = message
         if kind == "ready":
             if self.model_sha256 is not None and payload != self.model_sha256:
                 self._fail_start(worker, "a worker loaded another model than this process read")
@@ -242,14 +262,11 @@ class ClassifierPool:
             worker.task.future.set_exception(
                 UnavailableError("the classifier worker stopped; try again")
             )
-        asyncio.get_running_loop().run_in_executor(None, self._stop, worker.process)
+        asyncio.get_running_loop().run_in_executor(None, self._stop, worker)
         if not self._closing and self.failure is None:
             self._spawn()
 
     def _forget(self, worker: _Worker) -> None:
-        with contextlib.suppress(ValueError, OSError):
-            asyncio.get_running_loop().remove_reader(worker.connection.fileno())
-        worker.connection.close()
         worker.ready = False
         with contextlib.suppress(ValueError):
             self._idle.remove(worker)
@@ -257,8 +274,14 @@ class ClassifierPool:
             worker.started.set_exception(WorkerError("a classifier worker stopped while starting"))
 
     @staticmethod
-    def _stop(process: BaseProcess) -> None:
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join()
+    def _stop(worker: _Worker) -> None:
+        """End the worker process, then its reader thread (which sees the pipe end), then the
+        pipe: closing it first would leave the thread reading a closed descriptor."""
+        worker.process.terminate()  # it may be classifying; its work is no longer wanted
+        worker.process.join(timeout=5)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        if worker.reader is not None:
+            worker.reader.join(timeout=5)
+        worker.connection.close()

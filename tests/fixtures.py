@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import csv
 import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx2
 from fastapi.testclient import TestClient
 
 from complaint_nlp.dataset import Record
@@ -133,6 +139,31 @@ def service_client(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: 
     settings.setdefault("database_url", f"sqlite:///{tmp_path / 'feedback.db'}")
     settings.setdefault("classify_workers", 1)
     return TestClient(create_app(Settings(**settings)), client=caller)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_service(database: Path, port: int) -> subprocess.Popen[bytes]:
+    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port``, ready."""
+    env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}",
+           "COMPLAINT_LOG_LEVEL": "WARNING"}  # fmt: skip
+    server = subprocess.Popen(  # the command `make run` uses
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("the service did not start")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
