@@ -5,10 +5,13 @@ Kept apart so that a worker imports complaint_nlp and nothing of the web stack.
 
 from __future__ import annotations
 
+import os
 import signal
 from multiprocessing.connection import Connection
 
 import complaint_nlp
+
+NICENESS = 5
 
 
 def serve(connection: Connection, model_dir: str) -> None:
@@ -19,6 +22,9 @@ def serve(connection: Connection, model_dir: str) -> None:
     """
     # Ctrl-C reaches the whole process group; the parent decides when its workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Below the parent's priority: the event loop (health checks, answering, routing) gets the
+    # CPU first, and a worker stuck on a huge batch takes less of it from the others.
+    os.nice(NICENESS)
     try:
         model = complaint_nlp.load(model_dir)
     except complaint_nlp.ComplaintNLPError as exc:

@@ -41,19 +41,23 @@ log = logging.getLogger("complaint_nlp.service")
 
 #: How long workers may take to load the model when the pool starts.
 START_SECONDS = 120.0
+#: Requests with more text than this are handed to their worker from a thread.
+_SEND_INLINE_CHARS = 100_000
 
 
 class WorkerError(ServiceError, RuntimeError):
     """A worker could not start, or raised while classifying (a bug: answered 500)."""
 
 
-@dataclass(eq=False)
+# repr=False: a task holds complaint texts (personal data, up to 20 MB), which must never reach
+# a log or an error message; a generated repr of them also cost 0.24 s on the event loop.
+@dataclass(eq=False, repr=False)
 class _Task:
     texts: list[str]
     future: asyncio.Future[list[Classification]]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
@@ -231,13 +235,24 @@ class ClassifierPool:
             if task.future.done():  # abandoned while it waited
                 continue
             worker = self._idle.popleft()
+            worker.task = task
+            if sum(map(len, task.texts)) > _SEND_INLINE_CHARS:
+                # The write waits until the worker has read it all (20 MB for the largest
+                # batch): in a thread, so the event loop goes on. A failed write means the
+                # worker died, which its reader thread reports.
+                asyncio.get_running_loop().run_in_executor(None, self._send, worker, task)
+                continue
             try:
                 worker.connection.send(task.texts)
             except OSError:  # the worker died since it was idle: try the next one
+                worker.task = None
                 self._waiting.appendleft(task)
                 self._lost(worker)
-                continue
-            worker.task = task
+
+    @staticmethod
+    def _send(worker: _Worker, task: _Task) -> None:
+        with contextlib.suppress(OSError):
+            worker.connection.send(task.texts)
 
     def _abandon(self, task: _Task) -> None:
         """The request is over (answered, timed out or cancelled): forget its task, and kill the
@@ -268,7 +283,7 @@ class ClassifierPool:
 
     def _forget(self, worker: _Worker) -> None:
         worker.ready = False
-        with contextlib.suppress(ValueError):
+        if worker in self._idle:
             self._idle.remove(worker)
         if not worker.started.done():
             worker.started.set_exception(WorkerError("a classifier worker stopped while starting"))
