@@ -67,6 +67,21 @@ def test_a_locked_database_is_503_with_retry_after_within_the_busy_timeout(
     assert REVIEWER not in stream.getvalue()  # SQL parameters are never logged
 
 
+def test_sql_parameters_never_reach_the_logs_even_at_info(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        service_client(tmp_path) as app,
+        caplog.at_level(logging.INFO, logger="sqlalchemy.engine.Engine"),
+    ):
+        app.get("/readyz")
+        engine = app.app.state.service.database.engine  # type: ignore[attr-defined]
+        engine.echo = True  # as someone debugging would
+        assert app.post("/v1/feedback", json=CORRECTION).status_code == 201
+    assert "INSERT INTO feedback" in caplog.text
+    assert REVIEWER not in caplog.text
+
+
 def test_a_read_only_database_is_503_at_once(tmp_path: Path) -> None:
     with service_client(tmp_path):  # creates the tables
         pass
