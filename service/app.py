@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Response
@@ -31,8 +32,10 @@ from service.settings import Settings, load_settings
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
 
-async def _start_classifier(settings: Settings, metrics: Metrics) -> tuple[Any, ...]:
-    """The model's folder, metadata and worker pool, or why there is no usable model."""
+async def _start_classifier(
+    settings: Settings, metrics: Metrics
+) -> tuple[Path | None, dict[str, Any] | None, ClassifierPool | None, str | None]:
+    """The model's folder, metadata and worker pool, and why there is no usable model."""
     try:
         folder, meta = read_metadata(settings.model_path)
     except (ModelNotFoundError, ModelIntegrityError) as exc:
@@ -69,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,
-            model=meta if problem is None else None,
+            metadata=meta if problem is None else None,
             model_problem=problem,
             pool=pool,
             table=load_routing_table(settings.routing_table),

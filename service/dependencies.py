@@ -23,13 +23,13 @@ from service.settings import Settings
 
 @dataclass
 class ServiceState:
-    """What the service loads once, when it starts. ``model`` is the model's metadata (the
-    model itself lives in the worker processes of ``pool``); ``model_problem`` says why there
-    is no usable model."""
+    """What the service loads once, when it starts. The model itself lives in the worker
+    processes of ``pool``; this process reads only its ``metadata``. ``model_problem`` says
+    why there is no usable model."""
 
     settings: Settings
     model_dir: Path | None
-    model: dict[str, Any] | None
+    metadata: dict[str, Any] | None
     model_problem: str | None
     pool: ClassifierPool | None
     table: RoutingTable
@@ -47,15 +47,15 @@ State = Annotated[ServiceState, Depends(get_state)]
 
 
 async def require_pool(state: State) -> ClassifierPool:
-    if state.pool is None or not state.pool.ready:
+    if state.pool is None:
         raise NotReadyError("no usable model is loaded", retry_after=30)
     return state.pool
 
 
 async def require_metadata(state: State) -> dict[str, Any]:
-    if state.model is None:
+    if state.metadata is None:
         raise NotReadyError("no usable model is loaded", retry_after=30)
-    return state.model
+    return state.metadata
 
 
 Classifier = Annotated[ClassifierPool, Depends(require_pool)]

@@ -9,6 +9,7 @@ is parsed (413). Then FastAPI parses the body it was handed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -22,6 +23,8 @@ from service.limits import BodyLimits, check_items, check_json, read_body
 from service.settings import Settings
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+#: Batch bodies larger than this are scanned for their items in a thread.
+_SCAN_INLINE_BYTES = 1024 * 1024
 
 
 class GuardedRoute(APIRoute):
@@ -43,7 +46,11 @@ class GuardedRoute(APIRoute):
             check_json(request.headers.get("content-type"))
             bounds = limits(settings)
             body = await read_body(request, bounds.max_bytes)
-            if bounds.max_items is not None:
+            if bounds.max_items is not None and len(body) > _SCAN_INLINE_BYTES:
+                # A Python loop over the tokens (70 ms for 20 MB, measured 2026-11-30): in a
+                # thread, which hands the event loop the GIL between tokens.
+                await asyncio.to_thread(check_items, body, bounds.max_items)
+            elif bounds.max_items is not None:
                 check_items(body, bounds.max_items)
             return await handler(Request(request.scope, _replay(body, request.receive)))
 

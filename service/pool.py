@@ -132,8 +132,9 @@ class ClassifierPool:
 
     async def classify(self, texts: list[str]) -> list[Classification]:
         """The classifications of ``texts``, by a worker, within the time budget."""
-        if not self.ready:
-            raise NotReadyError("the model is not loaded", retry_after=5)
+        if self.failure is not None or not self._workers:
+            raise NotReadyError("the model is not loaded", retry_after=30)
+        # With every worker being replaced, the request waits for one, within its budget.
         if self.waiting >= self.queue_limit:
             raise OverloadedError(
                 f"all {self.size} classifier workers are busy and {self.queue_limit} requests "
