@@ -107,6 +107,15 @@ class NotReadyError(UnavailableError):
     kind = "not-ready"
 
 
+#: RFC 9110's names, which Python's HTTPStatus uses only from 3.13 on: titles stay the same
+#: whatever Python runs the service.
+_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def title(status: int) -> str:
+    return _TITLES.get(status) or HTTPStatus(status).phrase
+
+
 def problem_body(
     status: int,
     kind: str,
@@ -118,7 +127,7 @@ def problem_body(
     """The problem document, encoded; every value is the service's own text, never input."""
     document: dict[str, Any] = {
         "type": f"urn:complaint-nlp:problem:{kind}",
-        "title": HTTPStatus(status).phrase,
+        "title": title(status),
         "status": status,
         "detail": detail,
         "request_id": request_id,
@@ -194,7 +203,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     # Starlette's own errors (404, 405, a body it could not parse): their details are fixed
     # phrases, not input.
-    kind = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-").replace("'", "")
+    kind = title(exc.status_code).lower().replace(" ", "-").replace("'", "")
     return problem_response(
         request, exc.status_code, kind, str(exc.detail), headers=dict(exc.headers or {})
     )

@@ -77,6 +77,7 @@ def test_single_request_bodies_are_capped_near_100_kb(
     for response in (announced, streamed):
         assert response.status_code == 413
         assert response.json()["detail"] == "request body over the limit of 131072 bytes"
+        assert response.json()["title"] == "Content Too Large"  # RFC 9110's name on any Python
         assert len(response.content) < 1_000  # nothing of the body comes back
 
 
