@@ -130,13 +130,10 @@ def test_api_keys_when_configured(tmp_path: Path) -> None:
         assert secured.get("/healthz").status_code == 200
 
 
-_app = service_client
-
-
 @pytest.mark.parametrize("caller", ["127.0.0.1", "::1", "10.0.0.7", "203.0.113.5", "testclient"])
 def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller: str) -> None:
     local = caller in ("127.0.0.1", "::1")
-    with _app(tmp_path, caller=(caller, 40000)) as app:
+    with service_client(tmp_path, caller=(caller, 40000)) as app:
         for response in (
             app.post("/v1/classify", json={"text": TEXT}),
             app.get("/healthz"),
@@ -145,13 +142,14 @@ def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller
             assert response.status_code == (200 if local else 403)
         if not local:
             assert "only answers local callers" in response.json()["detail"]
-    with _app(tmp_path, caller=(caller, 40000), api_keys=[KEY]) as app:  # keys: anyone with one
+    # With keys: anyone who has one.
+    with service_client(tmp_path, caller=(caller, 40000), api_keys=[KEY]) as app:
         assert app.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": KEY}).is_success
 
 
 def test_oversized_bodies_get_413_announced_or_streamed(tmp_path: Path) -> None:
     big = json.dumps({"items": [{"text": "jalan rusak " * 50}] * 5}).encode()
-    with _app(tmp_path, max_body_bytes=1_024, max_batch_bytes=2_000) as app:
+    with service_client(tmp_path, max_body_bytes=1_024, max_batch_bytes=2_000) as app:
         announced = app.post(
             "/v1/classify/batch", content=big, headers={"content-type": "application/json"}
         )
@@ -187,7 +185,7 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
         "urgency": "high",
         "reviewer": "petugas-1",
     }
-    with _app(tmp_path) as app:
+    with service_client(tmp_path) as app:
         response = app.post("/v1/feedback", json=correction)
         assert response.status_code == 201
         assert response.json()["complaint_id"] == "F-1"
@@ -212,21 +210,21 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
 def test_feedback_survives_restarts(tmp_path: Path) -> None:
     body = {"complaint_id": "R", "text": "jalan rusak", "urgency": "medium", "reviewer": "r"}
     for round_ in range(3):
-        with _app(tmp_path) as app:
+        with service_client(tmp_path) as app:
             assert (
                 app.post("/v1/feedback", json={**body, "complaint_id": f"R-{round_}"}).status_code
                 == 201
             )
-    with _app(tmp_path) as app:
+    with service_client(tmp_path) as app:
         rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
     assert [r["complaint_id"] for r in rows] == ["R-0", "R-1", "R-2"]
 
 
 def test_export_needs_the_admin_key(tmp_path: Path) -> None:
-    with _app(tmp_path, api_keys=[KEY], admin_key=ADMIN_KEY) as app:
+    with service_client(tmp_path, api_keys=[KEY], admin_key=ADMIN_KEY) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
         assert app.get("/v1/feedback/export", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
-    with _app(tmp_path, api_keys=[KEY]) as app:
+    with service_client(tmp_path, api_keys=[KEY]) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
 
 
