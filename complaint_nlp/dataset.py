@@ -22,6 +22,7 @@ from complaint_nlp.exceptions import DataFileError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
 from complaint_nlp.normalize import normalize
 from complaint_nlp.pii import mask_pii
+from complaint_nlp.spreadsheet import unescape_cell
 
 __all__ = [
     "COLUMNS",
@@ -116,8 +117,12 @@ def _split_of(day: date, validation_start: date, test_start: date) -> str:
 
 
 def read_feedback(path: PathLike) -> dict[str, dict[str, str]]:
-    """Corrections exported by the service: ``complaint_id,text,category,urgency,unit``."""
-    rows = _read_csv(path, ("complaint_id", "text", "category", "urgency", "unit"))
+    """Corrections exported by the service: ``complaint_id,text,category,urgency,unit``, with the
+    export's formula escapes (:mod:`complaint_nlp.spreadsheet`) undone."""
+    rows = [
+        {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+        for row in _read_csv(path, ("complaint_id", "text", "category", "urgency", "unit"))
+    ]
     for line, row in enumerate(rows, start=2):
         for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES), ("unit", UNITS)):
             if row[column] and row[column] not in allowed:

@@ -20,7 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import math
 import platform
+import re
+import shutil
+import zipfile
 from collections.abc import Mapping
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -33,12 +38,15 @@ from complaint_nlp.compiled import CompiledLinear
 from complaint_nlp.cues import CueSet
 from complaint_nlp.dataset import file_sha256
 from complaint_nlp.decision import Thresholds
-from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
+from complaint_nlp.exceptions import ComplaintNLPError, ModelIntegrityError, ModelNotFoundError
+from complaint_nlp.labels import HEADS
 from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.pipeline import TextPipeline
 from complaint_nlp.reading import Reader
 
-__all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "save"]
+__all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "read_metadata", "save"]
+
+log = logging.getLogger("complaint_nlp")
 
 MODEL_FILE = "model.joblib"
 INFERENCE_FILE = "inference.npz"
@@ -55,6 +63,14 @@ DEFAULT_MODEL = "complaint-classifier"
 # pickled objects change between releases, the same major.minor for the others.
 _EXACT = ("scikit-learn", "fasttext-community", "sastrawi")
 _MINOR = ("numpy", "scipy", "joblib")
+#: Version folders are named by dotted numbers (``1.7.0``); anything else beside them (a
+#: ``latest`` link, a backup) is skipped rather than compared with them.
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
+#: The word lists and lexicon a model may override; saved as copies inside its version folder.
+_DATA_PATHS = ("slang_path", "stopwords_path", "stem_exceptions_path")
+#: A short complaint every usable model must classify: load() runs it, so that a model which
+#: loads but cannot classify is refused at load rather than on every request.
+CANARY = "Pohon tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
 
 def library_versions() -> dict[str, str]:
@@ -92,15 +108,19 @@ def save(
             "inference_sha256": file_sha256(inference_path),
             "inference_bytes": inference_path.stat().st_size,
         }
+    pipeline = {
+        key: _copy_into(directory, value) if key in _DATA_PATHS else value
+        for key, value in classifier.reader.preprocessor.params.items()
+    }
     full = {
         **metadata,
         "model_format": MODEL_FORMAT,
         "backend": classifier.backend,
         "labels": classifier.labels,
         "thresholds": dataclasses.asdict(classifier.thresholds),
-        "text_pipeline": _plain(classifier.reader.preprocessor.params),
-        "safety_signals_file": _plain(classifier.reader.lexicon.path),
-        "cues_file": _plain(classifier.reader.cues.path),
+        "text_pipeline": pipeline,
+        "safety_signals_file": _copy_into(directory, classifier.reader.lexicon.path),
+        "cues_file": _copy_into(directory, classifier.reader.cues.path),
         "cues": classifier.reader.cues.names,
         "explain_terms": classifier.explain_terms,
         "library_versions": library_versions(),
@@ -114,20 +134,34 @@ def save(
     return directory
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+def _copy_into(directory: Path, path: str | Path | None) -> str | None:
+    """A data file the model uses, copied into its version folder: the saved model then needs
+    nothing outside that folder, and load() refuses references that lead out of it."""
+    if path is None:
+        return None
+    source = Path(path)
+    target = directory / source.name
+    if source.resolve() != target.resolve():
+        if target.exists():
+            raise ModelIntegrityError(
+                f"{target} exists: two data files of the model are both named {source.name!r}"
+            )
+        shutil.copyfile(source, target)
+    return source.name
 
 
 def _latest(model_dir: Path) -> Path:
-    versions = sorted(
-        (p for p in model_dir.iterdir() if (p / METADATA_FILE).is_file()),
-        key=lambda p: tuple(int(x) if x.isdigit() else x for x in p.name.split(".")),
-    )
+    versions = []
+    for path in model_dir.iterdir():
+        if not (path / METADATA_FILE).is_file():
+            continue
+        if _VERSION.fullmatch(path.name) is None:
+            log.warning("skipping %s: not a version folder (name it like 1.7.0)", path)
+            continue
+        versions.append(path)
     if not versions:
         raise ModelNotFoundError(f"no model version under {model_dir}")
-    return versions[-1]
+    return max(versions, key=lambda p: tuple(int(x) for x in p.name.split(".")))
 
 
 def resolve_model_dir(path: str | Path | None) -> Path:
@@ -165,11 +199,24 @@ def _check_versions(saved: dict[str, str], folder: Path) -> None:
         )
 
 
+def _inside(folder: Path, name: object, what: str) -> Path:
+    """The file ``name`` of the version ``folder``: a plain file name, never a path leading out of
+    the folder (the metadata is a file like any other, so it is checked as one)."""
+    if not isinstance(name, str) or Path(name).name != name or name in ("", ".", ".."):
+        raise ModelIntegrityError(
+            f"{folder / METADATA_FILE}: {what} must be a file name inside {folder}, got {name!r}"
+        )
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ModelIntegrityError(f"{path}: {what} leads outside the model folder {folder}")
+    if not path.is_file():
+        raise ModelNotFoundError(f"model file missing: {path} ({what})")
+    return path
+
+
 def _verified(folder: Path, meta: Mapping[str, Any], name_key: str, default: str) -> Path:
     """The file ``meta[name_key]`` of ``folder``, after checking its SHA-256 (``*_sha256``)."""
-    path = folder / str(meta.get(name_key, default))
-    if not path.is_file():
-        raise ModelNotFoundError(f"model file missing: {path}")
+    path = _inside(folder, meta.get(name_key, default), name_key)
     expected = str(meta.get(name_key.replace("_file", "_sha256")))
     digest = file_sha256(path)
     if digest != expected:
@@ -190,21 +237,99 @@ def _read_joblib(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
     return classifier
 
 
+def _probability(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ModelIntegrityError(f"{where} must be a finite number, got {value!r}")
+    if not 0.0 <= value <= 1.0:
+        raise ModelIntegrityError(f"{where} must be a probability in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _thresholds(folder: Path, meta: Mapping[str, Any]) -> Thresholds:
+    """The decision thresholds of ``meta``, each checked: bars are probabilities, ``low_weight``
+    multiplies P(low) against P(medium), so it is a finite positive weight (1.5 in 1.7.0)."""
+    where = f"{folder / METADATA_FILE}: thresholds"
+    raw = meta.get("thresholds")
+    expected = {"high", "high_with_signal", "escalate", "low_weight", "review"}
+    if not isinstance(raw, dict) or set(raw) != expected:
+        raise ModelIntegrityError(f"{where} must be an object with keys {sorted(expected)}")
+    weight = raw["low_weight"]
+    if (
+        isinstance(weight, bool)
+        or not isinstance(weight, int | float)
+        or not (math.isfinite(weight) and weight > 0)
+    ):
+        raise ModelIntegrityError(f"{where}.low_weight must be a finite number > 0, got {weight!r}")
+    review = raw["review"]
+    if not isinstance(review, dict) or set(review) != set(HEADS):
+        raise ModelIntegrityError(f"{where}.review must be an object with keys {list(HEADS)}")
+    return Thresholds(
+        high=_probability(raw["high"], f"{where}.high"),
+        high_with_signal=_probability(raw["high_with_signal"], f"{where}.high_with_signal"),
+        escalate=_probability(raw["escalate"], f"{where}.escalate"),
+        low_weight=float(weight),
+        review={h: _probability(review[h], f"{where}.review.{h}") for h in HEADS},
+    )
+
+
+def _data_path(folder: Path, value: object, what: str) -> Path | None:
+    return None if value is None else _inside(folder, value, what)
+
+
+def _pipeline(folder: Path, meta: Mapping[str, Any]) -> TextPipeline:
+    params = meta.get("text_pipeline")
+    flags = ("slang", "stopwords", "stem")
+    if (
+        not isinstance(params, dict)
+        or set(params) != {*flags, *_DATA_PATHS}
+        or not all(isinstance(params[f], bool) for f in flags)
+    ):
+        raise ModelIntegrityError(
+            f"{folder / METADATA_FILE}: text_pipeline must hold the flags {list(flags)} "
+            f"(true/false) and the paths {list(_DATA_PATHS)}"
+        )
+    paths = {key: _data_path(folder, params[key], f"text_pipeline.{key}") for key in _DATA_PATHS}
+    try:
+        return TextPipeline(
+            slang=params["slang"],
+            stopwords=params["stopwords"],
+            stem=params["stem"],
+            slang_path=paths["slang_path"],
+            stopwords_path=paths["stopwords_path"],
+            stem_exceptions_path=paths["stem_exceptions_path"],
+        )
+    except ComplaintNLPError as exc:  # a word list that does not parse
+        raise ModelIntegrityError(f"model at {folder}: {exc}") from None
+
+
 def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
     # model.joblib is not shipped (only what inference needs is committed); when a training
     # run left it beside the model, it is checked now, so a changed file is refused here.
-    if (folder / str(meta.get("model_file", MODEL_FILE))).is_file():
+    try:
         _verified(folder, meta, "model_file", MODEL_FILE)
+    except ModelNotFoundError:
+        pass
     path = _verified(folder, meta, "inference_file", INFERENCE_FILE)
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Opened here: np.load leaks its own handle when the file is not a zip archive.
+        with path.open("rb") as file, np.load(file, allow_pickle=False) as data:
             compiled = CompiledLinear.from_arrays({k: data[k] for k in data.files})
-        thresholds = dict(meta["thresholds"])
-        preprocessor = TextPipeline(**meta["text_pipeline"])
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ModelIntegrityError(f"unreadable model in {folder}: {exc!r}") from None
+    # A file whose hash matches can still be malformed (its metadata was rewritten with it):
+    # whatever reading it raises is an integrity problem of that file.
+    except (OSError, EOFError, zipfile.BadZipFile, LookupError, ValueError, TypeError,
+            AttributeError) as exc:  # fmt: skip
+        raise ModelIntegrityError(f"unreadable model file {path}: {exc!r}") from None
+    explain_terms = meta.get("explain_terms", 5)
+    if isinstance(explain_terms, bool) or not isinstance(explain_terms, int) or explain_terms < 0:
+        raise ModelIntegrityError(
+            f"{folder / METADATA_FILE}: explain_terms must be a whole number >= 0, "
+            f"got {explain_terms!r}"
+        )
     reader = Reader(
-        preprocessor, SafetyLexicon(meta.get("safety_signals_file")), CueSet(meta.get("cues_file"))
+        _pipeline(folder, meta),
+        # Compiled by load()'s sample classification: a broken pattern is refused there.
+        SafetyLexicon(_data_path(folder, meta.get("safety_signals_file"), "safety_signals_file")),
+        CueSet(_data_path(folder, meta.get("cues_file"), "cues_file")),
     )
     if reader.extra_names != compiled.extra_names:
         raise ModelIntegrityError(
@@ -214,50 +339,74 @@ def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifie
         )
 
     def estimators() -> tuple[Any, dict[str, Any]]:
-        if not (folder / str(meta.get("model_file", MODEL_FILE))).is_file():
+        try:
+            full = _read_joblib(folder, meta)
+        except ModelNotFoundError:
             raise ModelNotFoundError(
                 f"{folder / MODEL_FILE} is not here: a shipped model holds only what "
                 "classifying needs (inference.npz). To inspect or refit the scikit-learn "
                 "estimators, retrain this version with scripts/build_dataset.py and "
                 f"scripts/train.py --version {meta.get('version', 'X.Y.Z')} (same data hash and "
                 "seed: see metadata.json), which writes model.joblib beside it"
-            )
-        full = _read_joblib(folder, meta)
+            ) from None
         return full.features, full.heads
 
     return ComplaintClassifier.from_compiled(
         compiled,
         estimators,
         reader=reader,
-        thresholds=Thresholds(**thresholds),
-        explain_terms=int(meta.get("explain_terms", 5)),
+        thresholds=_thresholds(folder, meta),
+        explain_terms=explain_terms,
     )
+
+
+def read_metadata(path: str | Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """The version folder of the model at ``path`` (as for :func:`load`) and its metadata,
+    checked for format and library versions; the model files are not read."""
+    folder = resolve_model_dir(path)
+    try:
+        meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelIntegrityError(f"unreadable metadata {folder / METADATA_FILE}: {exc}") from None
+    if not isinstance(meta, dict):
+        raise ModelIntegrityError(f"unreadable metadata {folder / METADATA_FILE}: not an object")
+    versions = meta.get("library_versions", {})
+    if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
+        raise ModelIntegrityError(
+            f"{folder / METADATA_FILE}: library_versions must map package names to versions"
+        )
+    if meta.get("model_format", 1) != MODEL_FORMAT:
+        saved_by = versions.get("complaint_nlp", "an older release")
+        raise ModelIntegrityError(
+            f"model at {folder} is in format {meta.get('model_format', 1)!r} (saved by "
+            f"complaint_nlp {saved_by}); this release reads format {MODEL_FORMAT}. Retrain it "
+            "with scripts/train.py."
+        )
+    _check_versions(versions, folder)
+    _thresholds(folder, meta)
+    return folder, meta
 
 
 def load(path: str | Path | None = None) -> ComplaintClassifier:
     """Load a model, verifying its hashes and library versions first (see the module docs).
 
     ``path``: a version folder, a model folder (its newest version is used) or ``None`` for the
-    shipped default model.
+    shipped default model. Every metadata field that loading uses is checked (thresholds are
+    finite and in range, referenced files lie inside the version folder), and the model
+    classifies :data:`CANARY` before it is returned; any failure is a
+    :class:`ModelIntegrityError` or :class:`ModelNotFoundError` naming the path.
     """
-    folder = resolve_model_dir(path)
-    try:
-        meta = json.loads((folder / METADATA_FILE).read_text())
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ModelIntegrityError(f"unreadable metadata in {folder}: {exc}") from None
-    if not isinstance(meta, dict):
-        raise ModelIntegrityError(f"unreadable metadata in {folder}: not a JSON object")
-    if meta.get("model_format", 1) != MODEL_FORMAT:
-        saved_by = meta.get("library_versions", {}).get("complaint_nlp", "an older release")
-        raise ModelIntegrityError(
-            f"model at {folder} is in format {meta.get('model_format', 1)} (saved by "
-            f"complaint_nlp {saved_by}); this release reads format {MODEL_FORMAT}. Retrain it "
-            "with scripts/train.py."
-        )
-    _check_versions(meta.get("library_versions", {}), folder)
+    folder, meta = read_metadata(path)
     if "inference_file" in meta:
         classifier = _read_inference(folder, meta)
     else:
         classifier = _read_joblib(folder, meta)
     classifier.metadata = meta
+    try:
+        classifier.classify(CANARY)
+    # Whatever a loaded model raises on a plain complaint means it cannot be used.
+    except Exception as exc:
+        raise ModelIntegrityError(
+            f"model at {folder} fails on a sample complaint: {exc!r}"
+        ) from exc
     return classifier

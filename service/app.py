@@ -2,75 +2,132 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Response
+from fastapi.openapi.utils import get_openapi
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 
 import complaint_nlp
 from complaint_nlp import DuplicateIndex, load_routing_table
-from complaint_nlp.exceptions import ModelNotFoundError
-from service import feedback
+from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
+from complaint_nlp.persistence import CANARY, read_metadata
+from service.auth import LocalOnlyMiddleware
+from service.database import Database
 from service.dependencies import ServiceState
-from service.observability import (
-    BodyLimitMiddleware,
-    LocalOnlyMiddleware,
-    Metrics,
-    MetricsMiddleware,
-    configure_logging,
-)
+from service.errors import DatabaseUnavailableError, ServiceError, install_error_handlers
+from service.observability import Metrics, TracingMiddleware, configure_logging
+from service.pool import ClassifierPool
 from service.routers import classify, health, model, route
 from service.routers import feedback as feedback_router
-from service.settings import Settings
+from service.schemas import Problem
+from service.settings import Settings, load_settings
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
 
+async def _start_classifier(
+    settings: Settings, metrics: Metrics
+) -> tuple[Path | None, dict[str, Any] | None, ClassifierPool | None, str | None]:
+    """The model's folder, metadata and worker pool, and why there is no usable model."""
+    try:
+        folder, meta = read_metadata(settings.model_path)
+    except (ModelNotFoundError, ModelIntegrityError) as exc:
+        log.error("no usable model: %s", exc)
+        return None, None, None, str(exc)
+    pool = ClassifierPool(
+        folder, meta.get("model_sha256"), workers=settings.classify_workers,
+        queue=settings.classify_queue, timeout=settings.classify_timeout_seconds,
+    )  # fmt: skip
+    await pool.start()
+    metrics.watch(lambda: pool.waiting, lambda: pool.busy)
+    if pool.failure is None:
+        try:  # end to end, through a worker's pipe, as requests will go
+            await pool.classify([CANARY])
+        except ServiceError as exc:
+            pool.failure = f"the sample classification failed: {exc}"
+    if pool.failure is not None:
+        log.error("no usable model: %s", pool.failure)
+    return folder, meta, pool, pool.failure
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the service; the model and routing table load once, when the app starts."""
-    settings = settings or Settings()
+    """Build the service; the model, routing table and database open when the app starts."""
+    settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        try:
-            loaded = complaint_nlp.load(settings.model_path)
-        except ModelNotFoundError as exc:
-            log.warning("no model: %s", exc)
-            loaded = None
+        database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
+        with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
+            database.ensure_schema()  # and every database call retries
+        folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.api_keys:
             log.warning("no API keys configured: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
-            model=loaded,
+            model_dir=folder,
+            metadata=meta if problem is None else None,
+            model_problem=problem,
+            pool=pool,
             table=load_routing_table(settings.routing_table),
             duplicates=DuplicateIndex(window=settings.duplicate_window),
-            database=feedback.connect(settings.database_url),
+            database=database,
             metrics=metrics,
         )
-        yield
-        app.state.service.database.dispose()
+        try:
+            yield
+        finally:
+            if pool is not None:
+                await pool.close()
+            database.dispose()
 
     configure_logging(settings.log_level)
     metrics = Metrics()
-    app = FastAPI(
+    # Swagger UI and ReDoc served from the package's own files: /docs works offline.
+    app = FastAPIOffline(
         title="complaint_nlp",
         version=complaint_nlp.__version__,
-        description="Triage of Indonesian citizen complaints: category, urgency, unit, deadline.",
+        description="Triage of Indonesian citizen complaints: category, urgency, unit, deadline. "
+        "Every error answer is an RFC 9457 problem (application/problem+json).",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.metrics = metrics
     for module in (health, classify, route, feedback_router, model):
         app.include_router(module.router)
-    app.state.metrics = metrics
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
     if not settings.api_keys:
         app.add_middleware(LocalOnlyMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(TracingMiddleware, metrics=metrics)
 
-    @app.get("/metrics", tags=["health"])
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+    )
     async def prometheus() -> Response:
         """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description,
+                routes=app.routes,
+            )  # fmt: skip
+            problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(problem.pop("$defs", {}))
+            components["Problem"] = problem
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

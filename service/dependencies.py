@@ -1,4 +1,4 @@
-"""Shared request dependencies: the loaded state and API-key checking.
+"""Shared request dependencies: the state loaded at start and the classifier pool.
 
 They are ``async def`` because none of them blocks: FastAPI runs a plain ``def`` dependency in
 a worker thread, and those hops were most of a request's cost (measured: 20 thread hops and
@@ -7,28 +7,34 @@ a worker thread, and those hops were most of a request's cost (measured: 20 thre
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, HTTPException, Request, status
-from sqlalchemy import Engine
+from fastapi import Depends, Request
 
-from complaint_nlp import ComplaintClassifier, DuplicateIndex, RoutingTable
+from complaint_nlp import DuplicateIndex, RoutingTable
+from service.database import Database
+from service.errors import NotReadyError
 from service.observability import Metrics
+from service.pool import ClassifierPool
 from service.settings import Settings
 
 
 @dataclass
 class ServiceState:
-    """What the service loads once, when it starts."""
+    """What the service loads once, when it starts. The model itself lives in the worker
+    processes of ``pool``; this process reads only its ``metadata``. ``model_problem`` says
+    why there is no usable model."""
 
     settings: Settings
-    model: ComplaintClassifier | None
+    model_dir: Path | None
+    metadata: dict[str, Any] | None
+    model_problem: str | None
+    pool: ClassifierPool | None
     table: RoutingTable
     duplicates: DuplicateIndex
-    database: Engine
+    database: Database
     metrics: Metrics
 
 
@@ -40,24 +46,17 @@ async def get_state(request: Request) -> ServiceState:
 State = Annotated[ServiceState, Depends(get_state)]
 
 
-def key_matches(given: str | None, keys: Iterable[str]) -> bool:
-    """Whether ``given`` is one of ``keys``, compared in constant time."""
-    raw = (given or "").encode()
-    return any(hmac.compare_digest(raw, key.encode()) for key in keys)
+async def require_pool(state: State) -> ClassifierPool:
+    if state.pool is None:
+        raise NotReadyError("no usable model is loaded", retry_after=30)
+    return state.pool
 
 
-async def require_api_key(state: State, x_api_key: Annotated[str | None, Header()] = None) -> None:
-    """Accept the request when no keys are configured, or when ``X-API-Key`` is one of them."""
-    keys = state.settings.api_keys
-    if keys and not key_matches(x_api_key, keys):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing or unknown X-API-Key")
+async def require_metadata(state: State) -> dict[str, Any]:
+    if state.metadata is None:
+        raise NotReadyError("no usable model is loaded", retry_after=30)
+    return state.metadata
 
 
-async def require_model(state: State) -> ComplaintClassifier:
-    if state.model is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no model loaded")
-    return state.model
-
-
-Model = Annotated[ComplaintClassifier, Depends(require_model)]
-Authorized = Depends(require_api_key)
+Classifier = Annotated[ClassifierPool, Depends(require_pool)]
+ModelMetadata = Annotated[dict[str, Any], Depends(require_metadata)]

@@ -1,19 +1,27 @@
-"""Prometheus metrics and structured JSON logs (which never hold request bodies, so no PII)."""
+"""Prometheus metrics, request ids and structured JSON logs (which never hold request bodies, so
+no PII)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
+import re
 import time
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from complaint_nlp import Classification
+from service._asgi import HttpMiddleware
+from service.errors import REQUEST_ID
 
 log = logging.getLogger("complaint_nlp.service")
+#: A caller's request id is kept only if it is a plain token (it goes into logs and headers).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class Metrics:
@@ -37,6 +45,20 @@ class Metrics:
             "complaint_needs_review", "Classified complaints by needs_review", ["needs_review"],
             registry=self.registry,
         )  # fmt: skip
+
+        self.waiting = Gauge(
+            "complaint_classify_waiting", "Requests waiting for a classifier worker",
+            registry=self.registry,
+        )  # fmt: skip
+        self.busy = Gauge(
+            "complaint_classify_busy_workers", "Classifier workers classifying now",
+            registry=self.registry,
+        )  # fmt: skip
+
+    def watch(self, waiting: Callable[[], float], busy: Callable[[], float]) -> None:
+        """Read the classifier pool's queue and busy workers whenever metrics are scraped."""
+        self.waiting.set_function(waiting)
+        self.busy.set_function(busy)
 
     def observe(self, results: Iterable[Classification]) -> None:
         for c in results:
@@ -70,26 +92,9 @@ def configure_logging(level: str) -> None:
     log.propagate = False
 
 
-class _HttpMiddleware:
-    """A plain ASGI middleware that sees HTTP requests and passes everything else (lifespan)
-    through. Starlette's ``BaseHTTPMiddleware`` (``app.middleware("http")``) runs each request
-    through extra tasks and memory streams."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self.handle(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
-
-
-class MetricsMiddleware(_HttpMiddleware):
-    """Count and time every request, and log its method, route, status and latency."""
+class TracingMiddleware(HttpMiddleware):
+    """Give every request an id (``X-Request-ID``: the caller's, if it is a plain token, else a
+    new one), and count, time and log it with that id."""
 
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         super().__init__(app)
@@ -97,91 +102,31 @@ class MetricsMiddleware(_HttpMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        scope[REQUEST_ID] = request_id
         status = 500  # if the app fails before it starts a response
 
-        async def send_status(message: Message) -> None:
+        async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                headers = MutableHeaders(scope=message)
+                if "x-request-id" not in headers:
+                    headers["X-Request-ID"] = request_id
             await send(message)
 
         try:
-            await self.app(scope, receive, send_status)
+            await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - start
             name = getattr(scope.get("route"), "path", "unmatched")
-            method = scope["method"]
+            # Any token is a method to HTTP: others share one label, so that made-up methods
+            # cannot grow the metrics without bound.
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             self.metrics.requests.labels(method, name, str(status)).inc()
             self.metrics.latency.labels(name).observe(seconds)
             if log.isEnabledFor(logging.INFO):
                 log.info("request", extra={"fields": {"method": method, "route": name,
-                         "status": status, "ms": round(seconds * 1000, 2)}})  # fmt: skip
-
-
-def is_loopback(host: str | None) -> bool:
-    """Whether ``host`` (an address or ``localhost``) is this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
-
-
-async def send_json(send: Send, status: int, detail: str) -> None:
-    """Answer an HTTP request with ``{"detail": ...}`` (FastAPI's error shape)."""
-    body = json.dumps({"detail": detail}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-class LocalOnlyMiddleware(_HttpMiddleware):
-    """Refuses (403) every HTTP request that does not come from this machine: used when no API
-    keys are configured, whatever address the server was told to listen on."""
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        client = scope.get("client")
-        # A Unix socket has no client address: only local processes can reach it.
-        if client is None or is_loopback(client[0]):
-            await self.app(scope, receive, send)
-            return
-        await send_json(
-            send, 403, "no API keys configured: this service only answers local callers"
-        )
-
-
-class BodyLimitMiddleware(_HttpMiddleware):
-    """Answers 413 to a request body over ``max_bytes``, announced (``Content-Length``) or
-    streamed (chunked): it is never read into memory past the limit."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        super().__init__(app)
-        self.max_bytes = max_bytes
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"request body over the limit of {self.max_bytes} bytes"
-        length = dict(scope["headers"]).get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.max_bytes:
-            await send_json(send, 413, detail)
-            return
-        received = 0
-        too_large = False
-
-        async def limited_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
-            if message["type"] == "http.request" and not too_large:
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    too_large = True  # the app sees an empty, finished body
-                    return {"type": "http.request", "body": b"", "more_body": False}
-            return message
-
-        async def guarded_send(message: Message) -> None:
-            if not too_large:
-                await send(message)
-            elif message["type"] == "http.response.start":  # replace the app's answer
-                await send_json(send, 413, detail)
-
-        await self.app(scope, limited_receive, guarded_send)
+                         "status": status, "ms": round(seconds * 1000, 2),
+                         "request_id": request_id}})  # fmt: skip

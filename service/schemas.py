@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Body
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from complaint_nlp.labels import UNITS
+from service.errors import PROBLEM_JSON
+from service.limits import BodyLimits
+from service.settings import Settings
 
 Category = Literal[
     "infrastructure", "human_resources", "bureaucracy", "information_technology", "other"
@@ -93,23 +96,59 @@ FEEDBACK_EXAMPLES = _examples(
 )
 
 
+def _well_formed(value: str) -> str:
+    # JSON may spell lone surrogates ("\ud800"), which no UTF-8 answer or database can hold.
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text is not valid Unicode (it holds a lone surrogate)") from None
+    return value
+
+
+def _known_unit(value: str) -> str:
+    if value not in UNITS:
+        raise ValueError("unknown unit code; use one of the codes of GET /v1/model labels.unit")
+    return value
+
+
+#: Text as people write it: any Unicode a UTF-8 answer can carry.
+Text = Annotated[str, AfterValidator(_well_formed)]
+UnitCode = Annotated[
+    str, Field(max_length=40, json_schema_extra={"enum": list(UNITS)}), AfterValidator(_known_unit)
+]
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @classmethod
+    def limits(cls, settings: Settings) -> BodyLimits:
+        """How large the body may be; checked before it is parsed (service.guard)."""
+        return BodyLimits(settings.max_body_bytes)
+
 
 class ClassifyRequest(_Request):
-    text: str = Field(min_length=1, examples=[_EXAMPLE], description="the complaint, as written")
-    id: str | None = Field(default=None, max_length=200, examples=["LAPOR-2025-000123"])
+    text: Text = Field(
+        min_length=1, examples=[_EXAMPLE], description="the complaint, as written (at most "
+        "COMPLAINT_MAX_TEXT_CHARS characters, 20,000 by default)"
+    )  # fmt: skip
+    id: Text | None = Field(default=None, max_length=200, examples=["LAPOR-2025-000123"])
 
 
 class BatchRequest(_Request):
-    items: list[ClassifyRequest] = Field(min_length=1)
+    items: list[ClassifyRequest] = Field(
+        min_length=1, description="at most COMPLAINT_MAX_BATCH_ITEMS (1,000 by default)"
+    )
+
+    @classmethod
+    def limits(cls, settings: Settings) -> BodyLimits:
+        return BodyLimits(settings.max_batch_bytes, settings.max_batch_items)
 
 
 class RouteRequest(_Request):
     category: Category
     urgency: Urgency
-    unit: str | None = Field(default=None, examples=["public_works"])
+    unit: UnitCode | None = Field(default=None, examples=["public_works"])
 
 
 class UnitScore(BaseModel):
@@ -156,22 +195,62 @@ class BatchResponse(BaseModel):
 
 
 class FeedbackRequest(_Request):
-    complaint_id: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, description="the complaint text (stored PII-masked)")
+    complaint_id: Text = Field(min_length=1, max_length=200, description="stored PII-masked")
+    text: Text = Field(
+        min_length=1, description="the complaint text (stored PII-masked; at most "
+        "COMPLAINT_MAX_TEXT_CHARS characters)"
+    )  # fmt: skip
     category: Category | None = None
     urgency: Urgency | None = None
-    unit: str | None = Field(default=None, examples=["civil_registry"])
-    reviewer: str = Field(min_length=1, max_length=200)
+    unit: UnitCode | None = Field(default=None, examples=["civil_registry"])
+    reviewer: Text = Field(min_length=1, max_length=200, description="stored PII-masked")
 
     @model_validator(mode="after")
     def _something_corrected(self) -> FeedbackRequest:
         if self.category is None and self.urgency is None and self.unit is None:
             raise ValueError("give at least one of category, urgency, unit")
-        if self.unit is not None and self.unit not in UNITS:
-            raise ValueError(f"unknown unit code {self.unit!r}")
         return self
 
 
 class FeedbackResponse(BaseModel):
     id: int
     complaint_id: str
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457 problem details); nothing in it repeats the request."""
+
+    type: str = Field(examples=["urn:complaint-nlp:problem:content-too-large"])
+    title: str = Field(examples=["Content Too Large"])
+    status: int = Field(examples=[413])
+    detail: str = Field(examples=["request body over the limit of 131072 bytes"])
+    request_id: str = Field(description="also in the X-Request-ID header; quote it in reports")
+    errors: list[FieldError] | None = Field(
+        default=None, description="for 422: where each problem is and what it is"
+    )
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error answers of these statuses."""
+    meaning = {
+        400: "the body cannot be decoded as JSON text",
+        401: "missing or unknown X-API-Key",
+        403: "not allowed (the admin key is needed, or the caller is not on this machine)",
+        413: "body, batch or text over a limit",
+        415: "the body is not JSON",
+        422: "the request is not valid (see errors)",
+        503: "overloaded, over the time budget, database unavailable or no model (see Retry-After)",
+    }
+    return {
+        status: {
+            "description": meaning[status],
+            # The schema is registered by service.app (FastAPI would also list it as JSON).
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

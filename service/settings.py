@@ -1,31 +1,130 @@
-"""Service settings: the only module that reads environment variables (prefix ``COMPLAINT_``)."""
+"""Service settings: the only module that reads environment variables (prefix ``COMPLAINT_``).
+
+Every value is checked once, when the service starts; :func:`load_settings` turns a bad one into
+a :class:`ConfigurationError` with a one-line message that names the variable and never repeats
+its value (it may be a key).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AfterValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from complaint_nlp import ComplaintNLPError
+from complaint_nlp._validation import MAX_TEXT_CHARS
+
+#: Keys shorter than this are refused: a guessable key is no key.
+MIN_KEY_CHARS = 16
+
+
+def _usable_key(key: SecretStr) -> SecretStr:
+    value = key.get_secret_value()
+    if len(value) < MIN_KEY_CHARS or len(value) > 512:
+        raise ValueError(f"a key needs at least {MIN_KEY_CHARS} characters (and at most 512)")
+    # HTTP strips a header value's outer spaces, and only visible ASCII travels safely.
+    if not all("\x21" <= c <= "\x7e" for c in value):
+        raise ValueError("a key may hold only visible ASCII characters (no spaces)")
+    return key
+
+
+Key = Annotated[SecretStr, AfterValidator(_usable_key)]
+
+
+class ConfigurationError(ComplaintNLPError, ValueError):
+    """A ``COMPLAINT_*`` setting is missing, malformed or out of range."""
 
 
 class Settings(BaseSettings):
     """Configuration of the HTTP service; every field has a working default.
 
-    ``COMPLAINT_API_KEYS`` is a JSON list (``'["key-1", "key-2"]'``); with no keys the service
-    accepts every caller and must only listen on localhost (``make run`` does).
+    ``COMPLAINT_API_KEYS`` is a JSON list (``'["key-1...", "key-2..."]'``) of keys of at least
+    16 characters; with no keys the service answers only callers on this machine.
     """
 
     model_config = SettingsConfigDict(env_prefix="COMPLAINT_", extra="ignore")
 
     model_path: Path | None = None
     routing_table: Path | None = None
-    api_keys: list[str] = Field(default_factory=list)
-    admin_key: str | None = None
+    #: Keys that may call every /v1 endpoint but the export. Later roles (reviewer, admin) are
+    #: meant to become more lists like this one, each checked by service.auth.
+    api_keys: list[Key] = Field(default_factory=list, max_length=1_000)
+    #: The key of the feedback export; it is accepted wherever an API key is.
+    admin_key: Key | None = None
+    #: Any SQLAlchemy URL; the service only needs INSERT and SELECT on its own tables.
     database_url: str = "sqlite:///feedback.db"
-    max_text_chars: int = Field(default=20_000, gt=0)
-    max_batch_items: int = Field(default=1_000, gt=0)
-    #: Any request body over this is refused (413) before it is read: the default holds a full
-    #: batch of 1,000 texts of 20,000 characters with room for JSON escapes.
-    max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
-    duplicate_window: int = Field(default=10_000, gt=0)
-    log_level: str = "INFO"
+    #: How long a database call may wait (SQLite's busy timeout, the connection pool's wait)
+    #: before the request is answered 503.
+    database_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, le=1_000_000)
+    max_batch_items: int = Field(default=1_000, ge=1, le=100_000)
+    #: Any request body but a batch over this is refused (413) before it is read: 128 KiB holds
+    #: a text of 20,000 characters even if every one is written as a JSON escape (6 bytes).
+    max_body_bytes: int = Field(default=128 * 1024, ge=1_024, le=1024**3)
+    #: A batch body over this is refused before it is read: the default holds a full batch of
+    #: 1,000 texts of 20,000 characters with room for JSON escapes.
+    max_batch_bytes: int = Field(default=32 * 1024 * 1024, ge=1_024, le=1024**3)
+    #: Worker processes that classify (each holds a copy of the model, about 130 MB).
+    classify_workers: int = Field(default=2, ge=1, le=64)
+    #: Requests that may wait for a free worker; more are answered 503 at once.
+    classify_queue: int = Field(default=256, ge=1, le=100_000)
+    #: The time budget of one request's classification, waiting included; past it the request
+    #: is answered 503 and its worker replaced.
+    classify_timeout_seconds: float = Field(default=10.0, gt=0, le=3_600)
+    duplicate_window: int = Field(default=10_000, ge=1, le=10_000_000)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlalchemy_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. sqlite:///feedback.db)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.max_batch_bytes < self.max_body_bytes:
+            raise ValueError("max_batch_bytes must be at least max_body_bytes")
+        keys = [k.get_secret_value() for k in self.api_keys]
+        if self.admin_key is not None:
+            keys.append(self.admin_key.get_secret_value())
+        if len(set(keys)) != len(keys):
+            raise ValueError("a key is listed twice (API keys and the admin key must differ)")
+        return self
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    if not loc:
+        return "COMPLAINT_* settings"
+    name = f"COMPLAINT_{str(loc[0]).upper()}"
+    return name + "".join(f"[{part}]" for part in loc[1:])
+
+
+def load_settings() -> Settings:
+    """The settings from the environment, or :class:`ConfigurationError` naming what is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        # Only the location and message: the input may be a secret.
+        problems = "; ".join(f"{_variable(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"invalid settings: {problems}") from None
+    except SettingsError as exc:  # a value that is not JSON where JSON is expected
+        raise ConfigurationError(f"invalid settings: {exc}") from None

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import csv
 import itertools
+import os
+import socket
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+import httpx2
+from fastapi.testclient import TestClient
 
 from complaint_nlp.dataset import Record
 
@@ -95,6 +104,9 @@ TEMPLATES = [
 #: A TestClient caller on this machine (the default "testclient" host is not an address, and a
 #: service without API keys only answers local callers).
 LOCAL = ("127.0.0.1", 50000)
+#: Keys of the length the settings require (at least 16 characters).
+KEY = "kunci-rahasia-uji-1"
+ADMIN_KEY = "kunci-admin-uji-0001"
 
 PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
 FIRST_DAY = date(2024, 1, 1)
@@ -116,6 +128,42 @@ def fixture_records(per_template: int = 4) -> list[Record]:
         split = "train" if day.month <= 4 else "validation" if day.month <= 6 else "test"
         out.append(Record(str(i), day, text, category, urgency, unit, "annotation", split))
     return out
+
+
+def service_client(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: Any) -> TestClient:
+    """A test client of the real app with its own database; one classifier worker unless
+    ``classify_workers`` is given (each worker loads the model)."""
+    from service.app import create_app
+    from service.settings import Settings
+
+    settings.setdefault("database_url", f"sqlite:///{tmp_path / 'feedback.db'}")
+    settings.setdefault("classify_workers", 1)
+    return TestClient(create_app(Settings(**settings)), client=caller)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_service(database: Path, port: int) -> subprocess.Popen[bytes]:
+    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port``, ready."""
+    env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}",
+           "COMPLAINT_LOG_LEVEL": "WARNING"}  # fmt: skip
+    server = subprocess.Popen(  # the command `make run` uses
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return server
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("the service did not start")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

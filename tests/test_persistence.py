@@ -126,3 +126,110 @@ def test_missing_model(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(ModelNotFoundError):
         complaint_nlp.load(tmp_path / "empty")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.update(high="abc"), r"thresholds\.high must be a finite number"),
+        (lambda t: t.update(high=float("nan")), r"thresholds\.high must be a finite number"),
+        (lambda t: t.update(high_with_signal=1.5), r"high_with_signal must be a probability"),
+        (lambda t: t.update(low_weight=0), r"low_weight must be a finite number > 0"),
+        (lambda t: t.update(low_weight=float("inf")), r"low_weight must be a finite number > 0"),
+        (lambda t: t["review"].update(unit=-0.1), r"review\.unit must be a probability"),
+        (lambda t: t["review"].pop("unit"), r"review must be an object with keys"),
+        (lambda t: t.pop("high"), r"thresholds must be an object with keys"),
+    ],
+)
+def test_thresholds_are_checked_at_load(
+    linear_model: ComplaintClassifier,
+    tmp_path: Path,
+    edit: Callable[[dict[str, Any]], None],
+    message: str,
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    _edit_metadata(folder, lambda meta: edit(meta["thresholds"]))
+    with pytest.raises(ModelIntegrityError, match=message) as caught:
+        complaint_nlp.load(folder)
+    assert str(folder) in str(caught.value)
+
+
+def test_a_missing_safety_signal_file_is_refused_at_load(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    _edit_metadata(folder, lambda meta: meta.update(safety_signals_file="signals.txt"))
+    with pytest.raises(ModelNotFoundError, match=r"signals\.txt"):
+        complaint_nlp.load(folder)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("inference_file", "../elsewhere.npz"),
+        ("inference_file", "/etc/passwd"),
+        ("model_file", ".."),
+        ("safety_signals_file", "../signals.txt"),
+        ("inference_file", 42),
+    ],
+)
+def test_referenced_files_must_lie_inside_the_version_folder(
+    linear_model: ComplaintClassifier, tmp_path: Path, key: str, value: object
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    (tmp_path / "elsewhere.npz").write_bytes((folder / "inference.npz").read_bytes())
+    (tmp_path / "signals.txt").write_text("tumbang\n")
+    _edit_metadata(folder, lambda meta: meta.update({key: value}))
+    with pytest.raises(ModelIntegrityError, match="inside"):
+        complaint_nlp.load(folder)
+
+
+def test_a_symlink_out_of_the_version_folder_is_refused(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    (tmp_path / "signals.txt").write_text("tumbang\n")
+    (folder / "signals.txt").symlink_to(tmp_path / "signals.txt")
+    _edit_metadata(folder, lambda meta: meta.update(safety_signals_file="signals.txt"))
+    with pytest.raises(ModelIntegrityError, match="leads outside the model folder"):
+        complaint_nlp.load(folder)
+
+
+def test_a_bad_npz_with_a_matching_hash_is_an_integrity_error(
+    linear_model: ComplaintClassifier, tmp_path: Path
+) -> None:
+    folder = _save(linear_model, tmp_path / "v1")
+    (folder / "inference.npz").write_bytes(b"PK\x03\x04 not really a zip file")
+    digest = hashlib.sha256((folder / "inference.npz").read_bytes()).hexdigest()
+    _edit_metadata(folder, lambda meta: meta.update(inference_sha256=digest))
+    with pytest.raises(ModelIntegrityError, match=r"unreadable model file .*inference\.npz"):
+        complaint_nlp.load(folder)
+
+
+def test_folders_that_are_not_versions_are_skipped_with_a_warning(
+    linear_model: ComplaintClassifier, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _save(linear_model, tmp_path / "m" / "1.2.0")
+    _save(linear_model, tmp_path / "m" / "latest")  # e.g. a copy of the newest version
+    (tmp_path / "m" / "notes").mkdir()  # no metadata: not a model at all
+    with caplog.at_level("WARNING", logger="complaint_nlp"):
+        loaded = complaint_nlp.load(tmp_path / "m")
+    assert loaded.metadata["version"] == "1"
+    assert "latest: not a version folder" in caplog.text
+    assert "notes" not in caplog.text
+
+
+def test_custom_word_lists_are_saved_inside_the_model(records: list[Any], tmp_path: Path) -> None:
+    from complaint_nlp.pipeline import TextPipeline
+    from complaint_nlp.training import TrainingConfig, train_classifier
+
+    slang = tmp_path / "my_slang.tsv"
+    slang.write_text("jln\tjalan\n", encoding="utf-8")
+    model = train_classifier(records, TrainingConfig(seed=0))
+    model.reader.preprocessor = TextPipeline(slang_path=slang)
+    folder = _save(model, tmp_path / "m" / "1.0.0")
+    slang.unlink()  # the saved model no longer needs the original
+    meta = json.loads((folder / "metadata.json").read_text())
+    assert meta["text_pipeline"]["slang_path"] == "my_slang.tsv"
+    loaded = complaint_nlp.load(folder)
+    assert loaded.reader.preprocessor.transform_one("jln rusak") == "jalan rusak"

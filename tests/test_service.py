@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from service.app import create_app
 from service.observability import JsonFormatter
 from service.settings import Settings
-from tests.fixtures import LOCAL
+from tests.fixtures import ADMIN_KEY, KEY, LOCAL, service_client
 
 TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
@@ -22,22 +22,27 @@ TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     database = tmp_path_factory.mktemp("db") / "feedback.db"
     settings = Settings(
-        max_text_chars=2_000, max_batch_items=5, database_url=f"sqlite:///{database}"
-    )
+        max_text_chars=2_000, max_batch_items=5, database_url=f"sqlite:///{database}",
+        classify_workers=1,
+    )  # fmt: skip
     with TestClient(create_app(settings), client=LOCAL) as test_client:
         yield test_client
 
 
 def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {
+        "status": "ready",
+        "checks": {"model": "ok", "database": "ok"},
+    }
 
 
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
-    settings = Settings(model_path=tmp_path / "none", database_url=f"sqlite:///{tmp_path}/f.db")
-    with TestClient(create_app(settings), client=LOCAL) as no_model:
+    with service_client(tmp_path, model_path=tmp_path / "none") as no_model:
         assert no_model.get("/healthz").status_code == 200
-        assert no_model.get("/readyz").status_code == 503
+        ready = no_model.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["model"] == "no usable model"
         assert no_model.post("/v1/classify", json={"text": TEXT}).status_code == 503
 
 
@@ -101,7 +106,8 @@ def test_bad_input_gets_a_clear_4xx(
 ) -> None:
     response = client.post(path, json=payload)
     assert response.status_code == code, response.text
-    assert "detail" in response.json()
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == code
 
 
 @pytest.mark.parametrize(
@@ -115,25 +121,19 @@ def test_broken_bodies_are_4xx_never_500(client: TestClient, raw: bytes) -> None
 
 
 def test_api_keys_when_configured(tmp_path: Path) -> None:
-    with _app(tmp_path, api_keys=["rahasia-1"]) as secured:
+    with service_client(tmp_path, api_keys=[KEY]) as secured:
         assert secured.post("/v1/classify", json={"text": TEXT}).status_code == 401
         wrong = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "x"})
         assert wrong.status_code == 401
-        ok = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "rahasia-1"})
+        ok = secured.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": KEY})
         assert ok.status_code == 200
         assert secured.get("/healthz").status_code == 200
-
-
-def _app(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: object) -> TestClient:
-    url = f"sqlite:///{tmp_path / 'feedback.db'}"
-    app = create_app(Settings(database_url=url, **settings))  # type: ignore[arg-type]
-    return TestClient(app, client=caller)
 
 
 @pytest.mark.parametrize("caller", ["127.0.0.1", "::1", "10.0.0.7", "203.0.113.5", "testclient"])
 def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller: str) -> None:
     local = caller in ("127.0.0.1", "::1")
-    with _app(tmp_path, caller=(caller, 40000)) as app:
+    with service_client(tmp_path, caller=(caller, 40000)) as app:
         for response in (
             app.post("/v1/classify", json={"text": TEXT}),
             app.get("/healthz"),
@@ -142,13 +142,14 @@ def test_without_api_keys_only_local_callers_are_answered(tmp_path: Path, caller
             assert response.status_code == (200 if local else 403)
         if not local:
             assert "only answers local callers" in response.json()["detail"]
-    with _app(tmp_path, caller=(caller, 40000), api_keys=["k"]) as app:  # keys: anyone with one
-        assert app.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": "k"}).is_success
+    # With keys: anyone who has one.
+    with service_client(tmp_path, caller=(caller, 40000), api_keys=[KEY]) as app:
+        assert app.post("/v1/classify", json={"text": TEXT}, headers={"X-API-Key": KEY}).is_success
 
 
 def test_oversized_bodies_get_413_announced_or_streamed(tmp_path: Path) -> None:
     big = json.dumps({"items": [{"text": "jalan rusak " * 50}] * 5}).encode()
-    with _app(tmp_path, max_body_bytes=1_000) as app:
+    with service_client(tmp_path, max_body_bytes=1_024, max_batch_bytes=2_000) as app:
         announced = app.post(
             "/v1/classify/batch", content=big, headers={"content-type": "application/json"}
         )
@@ -161,7 +162,7 @@ def test_oversized_bodies_get_413_announced_or_streamed(tmp_path: Path) -> None:
         counted = app.get("/metrics").text
     for response in (announced, streamed):
         assert response.status_code == 413
-        assert "over the limit of 1000 bytes" in response.json()["detail"]
+        assert "over the limit of 2000 bytes" in response.json()["detail"]
     assert small.status_code == 200
     assert 'route="/v1/classify/batch",status="413"' in counted
 
@@ -184,7 +185,7 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
         "urgency": "high",
         "reviewer": "petugas-1",
     }
-    with _app(tmp_path) as app:
+    with service_client(tmp_path) as app:
         response = app.post("/v1/feedback", json=correction)
         assert response.status_code == 201
         assert response.json()["complaint_id"] == "F-1"
@@ -209,22 +210,22 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
 def test_feedback_survives_restarts(tmp_path: Path) -> None:
     body = {"complaint_id": "R", "text": "jalan rusak", "urgency": "medium", "reviewer": "r"}
     for round_ in range(3):
-        with _app(tmp_path) as app:
+        with service_client(tmp_path) as app:
             assert (
                 app.post("/v1/feedback", json={**body, "complaint_id": f"R-{round_}"}).status_code
                 == 201
             )
-    with _app(tmp_path) as app:
+    with service_client(tmp_path) as app:
         rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
     assert [r["complaint_id"] for r in rows] == ["R-0", "R-1", "R-2"]
 
 
 def test_export_needs_the_admin_key(tmp_path: Path) -> None:
-    with _app(tmp_path, api_keys=["k"], admin_key="admin") as app:
-        assert app.get("/v1/feedback/export", headers={"X-API-Key": "k"}).status_code == 403
-        assert app.get("/v1/feedback/export", headers={"X-API-Key": "admin"}).status_code == 200
-    with _app(tmp_path, api_keys=["k"]) as app:
-        assert app.get("/v1/feedback/export", headers={"X-API-Key": "k"}).status_code == 403
+    with service_client(tmp_path, api_keys=[KEY], admin_key=ADMIN_KEY) as app:
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+    with service_client(tmp_path, api_keys=[KEY]) as app:
+        assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
 
 
 def test_metrics_count_requests_and_predictions(client: TestClient) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
-from complaint_nlp import Triager
-from service.dependencies import Authorized, Model, State
+from complaint_nlp import TriageResult
+from complaint_nlp.triage import triage_classified
+from service.auth import Authorized
+from service.dependencies import Classifier, State
+from service.guard import GuardedRoute
+from service.limits import check_text_lengths
 from service.schemas import (
     BATCH_EXAMPLES,
     CLASSIFY_EXAMPLES,
@@ -15,48 +20,51 @@ from service.schemas import (
     BatchResponse,
     ClassifyRequest,
     TriageResponse,
+    problems,
 )
 
-router = APIRouter(prefix="/v1", tags=["classify"], dependencies=[Authorized])
+router = APIRouter(
+    prefix="/v1",
+    tags=["classify"],
+    dependencies=[Authorized],
+    route_class=GuardedRoute,
+    responses=problems(400, 401, 413, 415, 422, 503),
+)
 
 
-def _check_length(state: State, items: list[ClassifyRequest]) -> None:
-    limit = state.settings.max_text_chars
-    for i, item in enumerate(items):
-        if len(item.text) > limit:
-            raise HTTPException(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                f"item {i}: text has {len(item.text)} characters, the limit is {limit}",
-            )
+async def _triage(
+    state: State, classifier: Classifier, items: list[ClassifyRequest]
+) -> list[TriageResult]:
+    texts = [item.text for item in items]
+    check_text_lengths(texts, state.settings.max_text_chars)
+    # In a worker process within the time budget (service.pool); the event loop only waits.
+    classified = await classifier.classify(texts)
+    ids = [item.id for item in items]
+    if len(items) == 1:  # routing and the duplicate check of one text: about a millisecond
+        results = triage_classified(
+            classified, texts, ids, table=state.table, duplicates=state.duplicates
+        )
+    else:  # a batch's duplicate check can take seconds: in a thread, off the event loop
+        results = await asyncio.to_thread(
+            triage_classified, classified, texts, ids, table=state.table,
+            duplicates=state.duplicates,
+        )  # fmt: skip
+    state.metrics.observe(r.classification for r in results)
+    return results
 
 
 @router.post("/classify", response_model=TriageResponse)
 async def classify(
-    body: Annotated[ClassifyRequest, CLASSIFY_EXAMPLES], state: State, model: Model
+    body: Annotated[ClassifyRequest, CLASSIFY_EXAMPLES], state: State, classifier: Classifier
 ) -> dict[str, object]:
     """Category, urgency, units, confidences, explanation, route and duplicate check."""
-    # Runs on the event loop: about a millisecond of CPU under the GIL, where a worker thread
-    # would add its hand-over cost and no parallelism. Batches (up to a second) use threads.
-    _check_length(state, [body])
-    result = Triager(model, state.table, state.duplicates).triage(body.text, body.id)
-    state.metrics.observe([result.classification])
-    return result.to_dict()
+    return (await _triage(state, classifier, [body]))[0].to_dict()
 
 
 @router.post("/classify/batch", response_model=BatchResponse)
-def classify_batch(
-    body: Annotated[BatchRequest, BATCH_EXAMPLES], state: State, model: Model
+async def classify_batch(
+    body: Annotated[BatchRequest, BATCH_EXAMPLES], state: State, classifier: Classifier
 ) -> dict[str, object]:
     """:func:`classify` for many complaints; results come back in order."""
-    limit = state.settings.max_batch_items
-    if len(body.items) > limit:
-        raise HTTPException(
-            status.HTTP_413_CONTENT_TOO_LARGE,
-            f"{len(body.items)} items, the limit is {limit} per request",
-        )
-    _check_length(state, body.items)
-    results = Triager(model, state.table, state.duplicates).triage_batch(
-        [i.text for i in body.items], [i.id for i in body.items]
-    )
-    state.metrics.observe(r.classification for r in results)
+    results = await _triage(state, classifier, body.items)
     return {"results": [r.to_dict() for r in results]}

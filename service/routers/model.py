@@ -6,21 +6,29 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.dependencies import Authorized, Model
+from service.auth import Authorized
+from service.dependencies import ModelMetadata
+from service.guard import GuardedRoute
+from service.schemas import problems
 
-router = APIRouter(prefix="/v1", tags=["model"], dependencies=[Authorized])
+router = APIRouter(
+    prefix="/v1",
+    tags=["model"],
+    dependencies=[Authorized],
+    route_class=GuardedRoute,
+    responses=problems(401, 503),
+)
 
 
 @router.get("/model")
-async def model_info(model: Model) -> dict[str, Any]:
+async def model_info(meta: ModelMetadata) -> dict[str, Any]:
     """Name, version, backend, labels, thresholds and gold-test metrics of the model."""
-    meta = model.metadata
     metrics = meta.get("metrics", {})
     return {
         "name": meta.get("name"),
         "version": meta.get("version"),
-        "backend": model.backend,
-        "labels": model.labels,
+        "backend": meta.get("backend"),
+        "labels": meta.get("labels"),
         "thresholds": meta.get("thresholds"),
         "data": meta.get("data"),
         "gold_test": {

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
-from complaint_nlp import InvalidInputError, route
+from complaint_nlp import route
 from complaint_nlp.routing import manual_classification
-from service.dependencies import Authorized, State
-from service.schemas import ROUTE_EXAMPLES, RouteRequest, RouteResponse
+from service.auth import Authorized
+from service.dependencies import State
+from service.guard import GuardedRoute
+from service.schemas import ROUTE_EXAMPLES, RouteRequest, RouteResponse, problems
 
-router = APIRouter(prefix="/v1", tags=["route"], dependencies=[Authorized])
+router = APIRouter(
+    prefix="/v1",
+    tags=["route"],
+    dependencies=[Authorized],
+    route_class=GuardedRoute,
+    responses=problems(400, 401, 413, 415, 422),
+)
 
 
 @router.post("/route", response_model=RouteResponse)
@@ -19,8 +27,6 @@ async def route_labels(
     body: Annotated[RouteRequest, ROUTE_EXAMPLES], state: State
 ) -> dict[str, object]:
     """The unit and deadline for labels a person chose."""
-    try:
-        labels = manual_classification(body.category, body.urgency, body.unit)
-    except InvalidInputError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    # The request schema admits only known labels and unit codes.
+    labels = manual_classification(body.category, body.urgency, body.unit)
     return route(labels, state.table).to_dict()

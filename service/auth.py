@@ -1,0 +1,119 @@
+"""Who may call: API keys (``X-API-Key``), the admin key, and the guard that keeps a keyless
+service to callers on this machine.
+
+Later roles (reviewer, admin) are meant to become key lists in the settings and a role check
+here; routes name what they need through :data:`Authorized` and :data:`Admin`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from collections.abc import Iterable
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
+from starlette.types import Receive, Scope, Send
+
+from service._asgi import HttpMiddleware
+from service.errors import ForbiddenError, UnauthorizedError, send_problem
+from service.settings import Settings
+
+#: The OpenAPI security scheme (Swagger's Authorize button); checking is done below.
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    scheme_name="ApiKey",
+    description="One of COMPLAINT_API_KEYS (or the admin key); not needed when the service has "
+    "no keys and is called from its own machine.",
+    auto_error=False,
+)
+
+
+def key_matches(given: str | None, keys: Iterable[str]) -> bool:
+    """Whether ``given`` is one of ``keys``, compared in constant time; no key never matches."""
+    if not given:
+        return False
+    raw = given.encode()
+    return any(hmac.compare_digest(raw, key.encode()) for key in keys)
+
+
+def _admin_keys(settings: Settings) -> list[str]:
+    return [settings.admin_key.get_secret_value()] if settings.admin_key else []
+
+
+def check_api_key(settings: Settings, given: str | None) -> None:
+    """Raise :class:`UnauthorizedError` unless no keys are configured or ``given`` is an API key
+    or the admin key. Called before a request body is read (service.guard)."""
+    keys = [k.get_secret_value() for k in settings.api_keys] + _admin_keys(settings)
+    if keys and not key_matches(given, keys):
+        raise UnauthorizedError("missing or unknown X-API-Key")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def require_api_key(
+    request: Request, x_api_key: Annotated[str | None, Security(api_key_header)]
+) -> None:
+    check_api_key(_settings(request), x_api_key)
+
+
+async def require_admin_key(
+    request: Request, x_api_key: Annotated[str | None, Security(api_key_header)]
+) -> None:
+    """The admin key; without one configured, open only when no API keys are set either."""
+    settings = _settings(request)
+    if settings.admin_key:
+        if not key_matches(x_api_key, _admin_keys(settings)):
+            raise ForbiddenError("this needs the admin key")
+    elif settings.api_keys:
+        raise ForbiddenError("no admin key configured (COMPLAINT_ADMIN_KEY)")
+
+
+Authorized = Depends(require_api_key)
+Admin = Depends(require_admin_key)
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is this machine; an IPv4-mapped IPv6
+    address (``::ffff:127.0.0.1``, as a dual-stack socket reports IPv4 callers) counts as its
+    IPv4 address."""
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host or "")
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+#: Headers a proxy adds to say whom it forwards. A request carrying one came through a proxy
+#: (or claims to): its socket address is the proxy's, and the header is the caller's word.
+FORWARDING_HEADERS = frozenset({b"forwarded", b"x-forwarded-for", b"x-real-ip"})
+
+
+class LocalOnlyMiddleware(HttpMiddleware):
+    """Refuses (403) every HTTP request that does not come from this machine: used when no API
+    keys are configured, whatever address the server was told to listen on.
+
+    The caller's address is never taken from proxy headers: uvicorn's ``--proxy-headers`` with
+    ``--forwarded-allow-ips='*'`` would let anyone claim ``X-Forwarded-For: 127.0.0.1``. So a
+    request with a forwarding header is refused whatever its socket address: behind a reverse
+    proxy, set API keys."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        client = scope.get("client")
+        proxied = any(name in FORWARDING_HEADERS for name, _ in scope["headers"])
+        # A Unix socket has no client address: only local processes can reach it.
+        if not proxied and (client is None or is_loopback(client[0])):
+            await self.app(scope, receive, send)
+            return
+        detail = "no API keys configured: this service only answers local callers"
+        if proxied:
+            detail += ", and not through a proxy (set COMPLAINT_API_KEYS)"
+        await send_problem(scope, send, ForbiddenError(detail))

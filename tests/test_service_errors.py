@@ -1,0 +1,125 @@
+"""One error shape (RFC 9457 problem details) that never repeats the request."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.fixtures import service_client
+
+SECRET_TEXT = "Nama saya Siti Aminah, HP 081234567890"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with service_client(tmp_path_factory.mktemp("errors")) as test_client:
+        yield test_client
+
+
+#: Inputs that were answered 500 text/plain: the default 422 handler echoed them and could not
+#: encode them (issue #12).
+HOSTILE_BODIES = [
+    b'{"text": "\\ud800"}',  # a lone surrogate, JSON-escaped
+    b'{"text": "\xed\xa0\x80"}',  # the same as raw (invalid) UTF-8 bytes
+    b'{"text": NaN}',
+    b'{"text": Infinity}',
+    b'{"text": -Infinity, "id": NaN}',
+    b'{"text": "jalan rusak", "\\udfff": 1}',
+    b'{"text": "jalan rusak", "id": "\\ud83d"}',
+    b'{"text": 1e999}',
+    b'{"text": ' + b"9" * 5000 + b"}",
+    b"[" * 5000 + b"]" * 5000,
+    b'{"text": "\xff\xfe"}',
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_BODIES)
+@pytest.mark.parametrize("path", ["/v1/classify", "/v1/feedback", "/v1/route"])
+def test_hostile_bodies_get_a_problem_never_a_500(
+    client: TestClient, path: str, raw: bytes
+) -> None:
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == response.status_code
+    assert problem["type"].startswith("urn:complaint-nlp:problem:")
+    assert problem["request_id"] == response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"text": SECRET_TEXT, "extra": SECRET_TEXT},
+        {"text": 5, "id": SECRET_TEXT * 10},
+        {SECRET_TEXT: 1},
+        {"items": [{"text": SECRET_TEXT}]},
+    ],
+)
+def test_error_answers_never_repeat_the_request(client: TestClient, body: object) -> None:
+    response = client.post("/v1/classify", json=body)
+    assert response.status_code == 422
+    assert "Siti" not in response.text and "0812" not in response.text
+    assert all(set(e) == {"loc", "msg"} for e in response.json()["errors"])
+
+
+def test_route_never_echoes_an_unknown_unit(client: TestClient) -> None:
+    unit = "x" * 30_000
+    response = client.post("/v1/route", json={"category": "other", "urgency": "low", "unit": unit})
+    assert response.status_code == 422
+    assert len(response.content) < 2_000
+
+
+def test_wrong_content_type_is_415(client: TestClient) -> None:
+    body = json.dumps({"text": "jalan rusak"})
+    for headers in (
+        {"content-type": "text/plain"},
+        {"content-type": "application/x-www-form-urlencoded"},
+        {},
+    ):
+        response = client.post("/v1/classify", content=body, headers=headers)
+        assert response.status_code == 415, headers
+        assert response.json()["type"].endswith(":unsupported-media-type")
+    ok = client.post(
+        "/v1/classify", content=body, headers={"content-type": "application/json; charset=utf-8"}
+    )
+    assert ok.status_code == 200
+
+
+def test_every_answer_has_a_request_id_and_a_plain_caller_id_is_kept(client: TestClient) -> None:
+    assert len(client.get("/healthz").headers["x-request-id"]) == 32
+    kept = client.get("/healthz", headers={"X-Request-ID": "lapor-2025.abc_1"})
+    assert kept.headers["x-request-id"] == "lapor-2025.abc_1"
+    replaced = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert replaced.headers["x-request-id"] != "bad id\twith spaces"
+    missing = client.get("/nowhere")
+    assert missing.status_code == 404
+    assert missing.json()["request_id"] == missing.headers["x-request-id"]
+
+
+def test_openapi_lists_error_answers_and_the_api_key_scheme(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["ApiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": schema["components"]["securitySchemes"]["ApiKey"]["description"],
+    }
+    classify = schema["paths"]["/v1/classify"]["post"]
+    assert {"ApiKey": []} in classify["security"]
+    for status in ("401", "413", "415", "422", "503"):
+        content = classify["responses"][status]["content"]
+        assert set(content) == {"application/problem+json"}, status
+    assert "request_id" in schema["components"]["schemas"]["Problem"]["properties"]
+    assert "security" not in schema["paths"]["/healthz"]["get"]
+
+
+def test_docs_work_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/static-offline-docs/{asset}" in page.text
+        served = client.get(f"/static-offline-docs/{asset}")
+        assert served.status_code == 200 and len(served.content) > 100_000

@@ -1,0 +1,88 @@
+"""Limits answered before the body is parsed: per-endpoint body sizes and batch items."""
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.errors import ContentTooLargeError
+from service.limits import check_items
+from tests.fixtures import service_client
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    with service_client(tmp_path_factory.mktemp("limits")) as test_client:
+        yield test_client
+
+
+def test_a_batch_of_millions_of_tiny_items_is_refused_before_parsing(client: TestClient) -> None:
+    # Before (issue #12): 32 MB of 2.5 million items cost 2 GB of memory and an 8 s stall.
+    body = b'{"items": [' + b",".join([b'{"text":"a"}'] * 2_500_000) + b"]}"
+    assert len(body) < 32 * 1024 * 1024
+    start = time.perf_counter()
+    response = client.post("/v1/classify/batch", content=body, headers=JSON)
+    seconds = time.perf_counter() - start
+    assert response.status_code == 413
+    assert "more than 1000 items" in response.json()["detail"]
+    assert seconds < 2.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"items": [' + b",".join([b"[]"] * 1_000_000) + b"]}",  # no objects at all
+        b'{"items": [{"text": "a", "id": [' + b",".join([b"1"] * 1_000_000) + b"]}]}",
+        b'{"items": [' + b",".join([b'"ab"'] * 1_000_000) + b"]}",
+    ],
+)
+def test_batches_of_junk_values_are_bounded_too(client: TestClient, body: bytes) -> None:
+    start = time.perf_counter()
+    response = client.post("/v1/classify/batch", content=body, headers=JSON)
+    assert response.status_code == 413
+    assert time.perf_counter() - start < 2.0
+
+
+def test_item_counting_ignores_commas_and_brackets_inside_texts() -> None:
+    texts = [{"id": f"{i}", "text": 'jalan [rusak], {parah}, \\" koma, "x"'} for i in range(3)]
+    body = json.dumps({"items": texts}).encode()
+    check_items(body, 3)
+    with pytest.raises(ContentTooLargeError):
+        check_items(body, 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/classify", {"text": "jalan rusak " * 20_000}),  # 240 KB
+        (
+            "/v1/feedback",
+            {"complaint_id": "K", "text": "x" * 10_000_000, "urgency": "low", "reviewer": "r"},
+        ),
+        ("/v1/route", {"category": "other", "urgency": "low", "unit": "x" * 30_000_000}),
+    ],
+)
+def test_single_request_bodies_are_capped_near_100_kb(
+    client: TestClient, path: str, body: dict[str, object]
+) -> None:
+    raw = json.dumps(body).encode()
+    announced = client.post(path, content=raw, headers=JSON)
+    streamed = client.post(
+        path, content=(raw[i : i + 65_536] for i in range(0, len(raw), 65_536)), headers=JSON
+    )
+    for response in (announced, streamed):
+        assert response.status_code == 413
+        assert response.json()["detail"] == "request body over the limit of 131072 bytes"
+        assert response.json()["title"] == "Content Too Large"  # RFC 9110's name on any Python
+        assert len(response.content) < 1_000  # nothing of the body comes back
+
+
+def test_a_full_batch_is_accepted(client: TestClient) -> None:
+    body = json.dumps({"items": [{"text": "jalan rusak"}] * 1000}).encode()
+    response = client.post("/v1/classify/batch", content=body, headers=JSON)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1000

@@ -1,0 +1,63 @@
+"""Settings are checked once, at start, and a bad one is one clear line."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import complaint_nlp
+from service.settings import ConfigurationError, load_settings
+
+SECRET = "short-secret"
+
+
+def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("COMPLAINT_")}
+    return subprocess.run(
+        [sys.executable, "-m", "service", *args],
+        env={**clean, **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"COMPLAINT_API_KEYS": f'["", "{SECRET}"]'}, "COMPLAINT_API_KEYS[0]"),
+        ({"COMPLAINT_API_KEYS": "not json"}, "api_keys"),
+        ({"COMPLAINT_ADMIN_KEY": SECRET}, "COMPLAINT_ADMIN_KEY"),
+        ({"COMPLAINT_MAX_BATCH_ITEMS": "0"}, "COMPLAINT_MAX_BATCH_ITEMS"),
+        ({"COMPLAINT_MAX_TEXT_CHARS": "lots"}, "COMPLAINT_MAX_TEXT_CHARS"),
+        ({"COMPLAINT_CLASSIFY_TIMEOUT_SECONDS": "-1"}, "COMPLAINT_CLASSIFY_TIMEOUT_SECONDS"),
+        ({"COMPLAINT_LOG_LEVEL": "LOUD"}, "COMPLAINT_LOG_LEVEL"),
+        ({"COMPLAINT_DATABASE_URL": "::nonsense::"}, "COMPLAINT_DATABASE_URL"),
+        ({"COMPLAINT_MAX_BATCH_BYTES": "2048", "COMPLAINT_MAX_BODY_BYTES": "4096"}, "max_batch"),
+    ],
+)
+def test_bad_settings_are_one_line_without_a_traceback(env: dict[str, str], named: str) -> None:
+    run = _serve(**env)
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1, run.stderr
+    assert lines[0].startswith("error: invalid settings: ")
+    assert named in lines[0]
+    assert SECRET not in run.stderr  # a key is never printed back
+
+
+def test_load_settings_raises_a_library_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINT_API_KEYS", '[""]')
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings()
+    assert isinstance(caught.value, complaint_nlp.ComplaintNLPError)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_version() -> None:
+    run = _serve("--version")
+    assert run.returncode == 0
+    assert run.stdout.strip() == f"complaint_nlp {complaint_nlp.__version__}"
+
+
+def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLAINT_LOG_LEVEL", "warning")
+    assert load_settings().log_level == "WARNING"
