@@ -18,6 +18,7 @@ read, after the same checks, only when its estimators are asked for
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -305,10 +306,8 @@ def _pipeline(folder: Path, meta: Mapping[str, Any]) -> TextPipeline:
 def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifier:
     # model.joblib is not shipped (only what inference needs is committed); when a training
     # run left it beside the model, it is checked now, so a changed file is refused here.
-    try:
+    with contextlib.suppress(ModelNotFoundError):
         _verified(folder, meta, "model_file", MODEL_FILE)
-    except ModelNotFoundError:
-        pass
     path = _verified(folder, meta, "inference_file", INFERENCE_FILE)
     try:
         # Opened here: np.load leaks its own handle when the file is not a zip archive.
