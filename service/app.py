@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,7 +20,12 @@ from complaint_nlp.persistence import CANARY, read_metadata
 from service.auth import LocalOnlyMiddleware
 from service.database import Database
 from service.dependencies import ServiceState
-from service.errors import DatabaseUnavailableError, ServiceError, install_error_handlers
+from service.errors import (
+    DatabaseUnavailableError,
+    SchemaMismatchError,
+    ServiceError,
+    install_error_handlers,
+)
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
 from service.routers import classify, health, model, route
@@ -46,7 +50,7 @@ async def _start_classifier(
         queue=settings.classify_queue, timeout=settings.classify_timeout_seconds,
     )  # fmt: skip
     await pool.start()
-    metrics.watch(lambda: pool.waiting, lambda: pool.busy)
+    pool.on_change = metrics.classifier_state
     if pool.failure is None:
         try:  # end to end, through a worker's pipe, as requests will go
             await pool.classify([CANARY])
@@ -64,8 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
-        with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
-            database.ensure_schema()  # and every database call retries
+        try:
+            database.check_schema()  # every database call checks again until it once succeeds
+        except SchemaMismatchError as exc:  # the service never runs on another schema
+            log.error("%s", exc)
+            database.dispose()
+            raise
+        except DatabaseUnavailableError:  # logged; /readyz reports it
+            pass
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.api_keys:
             log.warning("no API keys configured: answering callers on this machine only")
@@ -86,9 +96,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if pool is not None:
                 await pool.close()
             database.dispose()
+            metrics.close()
 
     configure_logging(settings.log_level)
-    metrics = Metrics()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     # Swagger UI and ReDoc served from the package's own files: /docs works offline.
     app = FastAPIOffline(
         title="complaint_nlp",

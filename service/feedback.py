@@ -117,7 +117,7 @@ def export_csv(database: Database) -> Iterator[str]:
     run as formulas are escaped (:mod:`complaint_nlp.spreadsheet`). The query runs before this
     returns, so a database fault is a 503, not a broken download."""
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         connection = database.engine.connect()
         try:
             rows = connection.execute(select(feedback).order_by(feedback.c.id))
@@ -141,5 +141,14 @@ def _csv_lines(connection: Any, rows: Any) -> Iterator[str]:
         writer.writerow(EXPORT_COLUMNS)
         yield flush()
         for row in rows:
-            writer.writerow([escape_cell(str(getattr(row, c))) for c in EXPORT_COLUMNS])
+            writer.writerow([_cell(getattr(row, c)) for c in EXPORT_COLUMNS])
             yield flush()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime):
+        # SQLite gives the stored UTC time back without its zone, PostgreSQL with it: the export
+        # is the same ISO 8601 text from either.
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    return escape_cell(str(value))

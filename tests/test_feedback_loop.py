@@ -9,6 +9,7 @@ from complaint_nlp.labels import UNITS
 from complaint_nlp.training import TrainingConfig, train_classifier
 from service.app import create_app
 from service.settings import Settings
+from tests.databases import migrated_sqlite
 from tests.fixtures import LOCAL, fixture_records, write_csv
 
 NEW = "drone pemantau milik dinas rusak baling baling patah tidak bisa terbang"
@@ -24,7 +25,7 @@ def test_corrections_reach_the_next_model(tmp_path: Path) -> None:
     topics = write_csv(tmp_path / "topics.csv", ["topik", "category"], [])
     agencies = write_csv(tmp_path / "agencies.csv", ["instansi", "unit"], [[u, u] for u in UNITS])
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'feedback.db'}")
+    settings = Settings(database_url=migrated_sqlite(tmp_path / "feedback.db"))
     with TestClient(create_app(settings), client=LOCAL) as client:
         for i in range(3):
             correction = {"complaint_id": f"FB-{i}", "text": f"{NEW} nomor {i}",
