@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,12 +16,13 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 
 import complaint_nlp
-from complaint_nlp import DuplicateIndex, load_routing_table
+from complaint_nlp import load_routing_table
 from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
 from complaint_nlp.persistence import CANARY, read_metadata
 from service.auth import LocalOnlyMiddleware
 from service.database import Database
 from service.dependencies import ServiceState
+from service.duplicates import SharedDuplicates
 from service.errors import (
     DatabaseUnavailableError,
     SchemaMismatchError,
@@ -76,6 +79,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         except DatabaseUnavailableError:  # logged; /readyz reports it
             pass
+        signature_store = Database(
+            settings.database_url, timeout=settings.database_timeout_seconds, durable=False
+        )
+        duplicates = SharedDuplicates(signature_store, window=settings.duplicate_window)
+        with contextlib.suppress(DatabaseUnavailableError):  # else the first check loads it
+            await asyncio.to_thread(duplicates.load)
+        duplicates.start()
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.api_keys:
             log.warning("no API keys configured: answering callers on this machine only")
@@ -86,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             model_problem=problem,
             pool=pool,
             table=load_routing_table(settings.routing_table),
-            duplicates=DuplicateIndex(window=settings.duplicate_window),
+            duplicates=duplicates,
             database=database,
             metrics=metrics,
         )
@@ -95,7 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if pool is not None:
                 await pool.close()
+            duplicates.close()
             database.dispose()
+            signature_store.dispose()
             metrics.close()
 
     configure_logging(settings.log_level)

@@ -35,8 +35,8 @@ class Database:
     """The engine for ``url`` (:func:`~service.engine.database_engine`); calls wait at most
     ``timeout`` seconds for a lock or a connection."""
 
-    def __init__(self, url: str, *, timeout: float) -> None:
-        self.engine: Engine = database_engine(url, timeout=timeout)
+    def __init__(self, url: str, *, timeout: float, durable: bool = True) -> None:
+        self.engine: Engine = database_engine(url, timeout=timeout, durable=durable)
         self.schema_ready = False
 
     @contextmanager

@@ -45,7 +45,8 @@ def migrated_sqlite(path: Path) -> str:
 
 @contextmanager
 def write_locked(url: str) -> Iterator[None]:
-    """Within the block, another connection holds the lock a write to ``feedback`` needs."""
+    """Within the block, another connection holds the lock every write needs (SQLite's one
+    write lock; in PostgreSQL, locks on the service's tables that even reads wait for)."""
     if url.startswith("sqlite"):
         holder = sqlite3.connect(str(make_url(url).database))
         holder.execute("BEGIN IMMEDIATE")
@@ -58,7 +59,8 @@ def write_locked(url: str) -> Iterator[None]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            connection.execute(text("LOCK TABLE feedback IN ACCESS EXCLUSIVE MODE"))
+            tables = "feedback, feedback_idempotency, duplicate_clock, duplicate_signatures"
+            connection.execute(text(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE"))
             try:
                 yield
             finally:
