@@ -107,10 +107,15 @@ def multiprocess_folder(configured: Path | None) -> Iterator[Path]:
         folder = configured
     else:
         folder = Path(tempfile.mkdtemp(prefix="complaint-nlp-metrics-"))
+    before = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     try:
         yield folder
     finally:
+        if before is None:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        else:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = before
         if configured is None:
             shutil.rmtree(folder, ignore_errors=True)
 
