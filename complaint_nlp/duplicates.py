@@ -20,7 +20,7 @@ kept no longer than the complaint stays in the window.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import count
 
 import numpy as np
@@ -151,12 +151,19 @@ class DuplicateIndex:
         """For each text in order: its likely earlier duplicate (in the window or earlier in this
         batch), or ``None``; then the text joins the window."""
         items = ensure_texts(texts)
-        names = self._names(len(items), ids)
-        if not items:
+        return self._check_new(len(items), ids, lambda: self._vectors(items))
+
+    def _check_new(
+        self, n: int, ids: Iterable[str | None] | None, vectors: Callable[[], sp.csr_matrix]
+    ) -> list[DuplicateMatch | None]:
+        """Check ``n`` complaints, named by ``ids`` (or numbered), whose ``vectors()`` are
+        made only once the names are known to fit."""
+        names = self._names(n, ids)
+        if not names:
             return []
-        vectors = self._vectors(items)
+        found = vectors()
         with self._lock:
-            return self._check(vectors, names)
+            return self._check(found, names)
 
     def _names(self, n: int, ids: Iterable[str | None] | None) -> list[str]:
         given: list[str | None] = [None] * n if ids is None else list(ids)
@@ -191,12 +198,7 @@ class DuplicateIndex:
         self, signatures: Sequence[bytes], ids: Iterable[str | None] | None = None
     ) -> list[DuplicateMatch | None]:
         """:meth:`check_batch` for complaints given by their :meth:`signatures`."""
-        names = self._names(len(signatures), ids)
-        if not names:
-            return []
-        vectors = self._from_signatures(signatures)
-        with self._lock:
-            return self._check(vectors, names)
+        return self._check_new(len(signatures), ids, lambda: self._from_signatures(signatures))
 
     def add_signatures(self, signatures: Sequence[bytes], ids: Sequence[str]) -> None:
         """Add complaints checked elsewhere (by another process) to the window, in order."""

@@ -98,25 +98,22 @@ class Metrics:
 
 @contextmanager
 def multiprocess_folder(configured: Path | None) -> Iterator[Path]:
-    """Set ``PROMETHEUS_MULTIPROC_DIR`` for the processes started within: ``configured``, emptied
-    of an earlier run's files (prometheus_client would add them in), or a new temporary folder,
-    removed afterwards."""
+    """Set ``PROMETHEUS_MULTIPROC_DIR`` for the processes started within: ``configured`` (the
+    variable's own value, read by the settings), emptied of an earlier run's files
+    (prometheus_client would add them in), or a new temporary folder, removed afterwards; the
+    variable is as before afterwards."""
     if configured is not None:
         for stale in configured.glob("*.db"):
             stale.unlink()
         folder = configured
     else:
         folder = Path(tempfile.mkdtemp(prefix="complaint-nlp-metrics-"))
-    before = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     try:
         yield folder
     finally:
-        if before is None:
-            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
-        else:
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = before
         if configured is None:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
             shutil.rmtree(folder, ignore_errors=True)
 
 

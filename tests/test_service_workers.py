@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import httpx2
+import pytest
 
 from service.observability import multiprocess_folder
 from tests.fixtures import free_port, start_service, stop_service
@@ -60,7 +61,10 @@ def test_two_processes_share_the_duplicate_window_and_the_metrics(
     assert all("complaint_classify_busy_workers 0.0" in text for text in scrapes)
 
 
-def test_the_metrics_folder_is_made_and_removed_or_emptied(tmp_path: Path) -> None:
+def test_the_metrics_folder_is_made_and_removed_or_emptied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
     with multiprocess_folder(None) as made:
         assert made.is_dir()
         assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(made)  # for the processes it starts
@@ -68,6 +72,7 @@ def test_the_metrics_folder_is_made_and_removed_or_emptied(tmp_path: Path) -> No
     assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
     (tmp_path / "gauge_livesum_7.db").write_bytes(b"")
     (tmp_path / "keep.txt").write_text("not prometheus'")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # what the settings read
     with multiprocess_folder(tmp_path) as given:
         assert given == tmp_path
         assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt"]
