@@ -83,3 +83,13 @@ def test_hostile_payloads_get_documented_answers(path: str, raw: bytes) -> None:
     response = case.call(headers={"X-API-Key": _KEY})
     assert 400 <= response.status_code < 500, response.text
     case.validate_response(response, checks=CHECKS, headers={"X-API-Key": _KEY})
+
+
+def test_the_schemas_label_sets_are_the_librarys() -> None:
+    from typing import get_args
+
+    from complaint_nlp.labels import CATEGORIES, URGENCIES
+    from service.schemas import Category, Urgency
+
+    assert get_args(Category) == CATEGORIES
+    assert set(get_args(Urgency)) == set(URGENCIES)
