@@ -26,6 +26,7 @@ from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
 from service.routers import classify, health, model, route
 from service.routers import feedback as feedback_router
+from service.routers import review as review_router
 from service.schemas import Problem
 from service.settings import Settings, load_settings
 
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
             database.ensure_schema()  # and every database call retries
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
-        if not settings.api_keys:
+        if not settings.serves_network:
             log.warning("no API keys configured: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
@@ -99,10 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    for module in (health, classify, route, feedback_router, model):
+    for module in (health, classify, route, feedback_router, model, review_router):
         app.include_router(module.router)
     install_error_handlers(app)
-    if not settings.api_keys:
+    if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(TracingMiddleware, metrics=metrics)
 

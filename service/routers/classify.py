@@ -9,10 +9,12 @@ from fastapi import APIRouter
 
 from complaint_nlp import TriageResult
 from complaint_nlp.triage import triage_classified
+from service import review
 from service.auth import Authorized
 from service.dependencies import Classifier, State
 from service.guard import GuardedRoute
 from service.limits import check_text_lengths
+from service.review import needs_a_person
 from service.schemas import (
     BATCH_EXAMPLES,
     CLASSIFY_EXAMPLES,
@@ -50,6 +52,10 @@ async def _triage(
             duplicates=state.duplicates,
         )  # fmt: skip
     state.metrics.observe(r.classification for r in results)
+    if state.settings.review_queue and any(needs_a_person(r.classification) for r in results):
+        # Before answering: a complaint that needs a person is never lost between the answer
+        # and the queue (a database fault is a 503, and a retry is queued once).
+        await asyncio.to_thread(review.enqueue, state.database, results, texts, state.table)
     return results
 
 
