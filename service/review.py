@@ -104,12 +104,20 @@ items = Table(
 
 def _index_listings() -> None:
     """One index per listing of :func:`queue_page`: the status, then each filter or none, then
-    each order (``oldest`` is by id: ids are given in the order complaints arrive)."""
-    for column in (None, items.c.category, items.c.urgency, items.c.unit_id):
+    each order (``oldest`` is by id: ids are given in the order complaints arrive), then the
+    other filters' columns, so that a second filter is checked in the index, not in the table.
+
+    Measured 2026-11-30 on 100,000 open items (SQLite, ``python -m benchmarks.review``): without
+    those last columns, urgency and unit together took 31 ms for a page and 52 ms for its
+    count, looking up every item of that urgency in the table; with them, 3.0 and 0.7 ms.
+    """
+    filters = (items.c.category, items.c.urgency, items.c.unit_id)
+    for column in (None, *filters):
         lead = [items.c.status] + ([column] if column is not None else [])
+        rest = [f for f in filters if f is not column] if column is not None else []
         name = column.name if column is not None else "status"
-        Index(f"ix_review_{name}_oldest", *lead, items.c.id)
-        Index(f"ix_review_{name}_useful", *lead, items.c.usefulness.desc(), items.c.id)
+        Index(f"ix_review_{name}_oldest", *lead, items.c.id, *rest)
+        Index(f"ix_review_{name}_useful", *lead, items.c.usefulness.desc(), items.c.id, *rest)
     Index("ix_review_claimed_by", items.c.claimed_by)
 
 
