@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,10 +25,11 @@ from service.dependencies import ServiceState
 from service.errors import DatabaseUnavailableError, ServiceError, install_error_handlers
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
-from service.routers import classify, health, model, route
+from service.routers import classify, desk, health, model, route
 from service.routers import feedback as feedback_router
 from service.routers import review as review_router
 from service.schemas import Problem
+from service.session import Sessions
 from service.settings import Settings, load_settings
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
@@ -100,8 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    for module in (health, classify, route, feedback_router, model, review_router):
+    for module in (health, classify, route, feedback_router, model, review_router, desk):
         app.include_router(module.router)
+    secret = settings.session_secret
+    app.state.sessions = Sessions(
+        secret.get_secret_value().encode() if secret else os.urandom(32), settings.session_hours
+    )
     install_error_handlers(app)
     if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)

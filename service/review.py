@@ -370,13 +370,25 @@ def queue_page(database: Database, query: QueueQuery) -> QueuePage:
                 .order_by(*_ordering(query.order))
                 .limit(query.limit + 1)
             ).all()
-            total = connection.execute(
-                select(func.count()).select_from(items).where(*where)
-            ).scalar_one()
+            total = _count(connection, where)
     more = len(found) > query.limit
     page = found[: query.limit]
     cursor = _encode_cursor(query.order, page[-1]) if more and page else None
-    return QueuePage([_view(r) for r in page], int(total), cursor)
+    return QueuePage([_view(r) for r in page], total, cursor)
+
+
+def count(database: Database, query: QueueQuery) -> int:
+    """How many items match ``query``'s status and filters."""
+    with database.faults():
+        database.ensure_schema()
+        with database.engine.connect() as connection:
+            return _count(connection, query.conditions())
+
+
+def _count(connection: Connection, where: list[ColumnElement[bool]]) -> int:
+    return int(
+        connection.execute(select(func.count()).select_from(items).where(*where)).scalar_one()
+    )
 
 
 def get_item(database: Database, item_id: int) -> dict[str, Any]:
