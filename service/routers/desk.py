@@ -202,18 +202,24 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
     assert session.reviewer is not None
     item, cursor = _current(state, session.reviewer, filters, query)
     now = datetime.now(UTC)
+    counts = review.counts(state.database)
+    kept = _kept(filters)
+    filtered = any(k != "order" for k in kept)
     return _page(
         request, sessions, session, "desk.html.j2",
-        item=item, filters=filters, counts=review.counts(state.database),
+        item=item, filters=filters, counts=counts,
         skip=f"/review?{urlencode(_kept(filters) | {'cursor': cursor or ''})}",
         unit_names={u.id: u.name for u in state.table.units},
-        matching=review.count(state.database, review.QueueQuery(**_listing(filters))),
+        matching=(
+            review.count(state.database, review.QueueQuery(**_listing(filters)))
+            if filtered else counts["open"]
+        ),
         units=sorted(state.table.units, key=lambda u: u.name),
         segments=highlight(item["text"], item["explanation"]) if item else [],
         late=item is not None and item["due_at"] < now,
         left=_hours(item["due_at"] - now) if item else "",
         flash=_flash(query), categories=CATEGORIES, urgencies=URGENCIES,
-        keep=_kept(filters),
+        keep=kept, filtered=filtered,
     )  # fmt: skip
 
 
