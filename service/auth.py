@@ -44,13 +44,14 @@ def _admin_keys(settings: Settings) -> list[str]:
     return [settings.admin_key.get_secret_value()] if settings.admin_key else []
 
 
-def _reviewing_keys(settings: Settings) -> list[str]:
+def reviewing_keys(settings: Settings) -> list[str]:
+    """The keys of the reviewer and admin roles."""
     return [k.get_secret_value() for k in settings.reviewer_keys] + _admin_keys(settings)
 
 
 def all_keys(settings: Settings) -> list[str]:
     """Every configured key, whatever its role."""
-    return [k.get_secret_value() for k in settings.api_keys] + _reviewing_keys(settings)
+    return [k.get_secret_value() for k in settings.api_keys] + reviewing_keys(settings)
 
 
 def check_api_key(settings: Settings, given: str | None) -> None:
@@ -63,7 +64,7 @@ def check_api_key(settings: Settings, given: str | None) -> None:
 
 def may_review(settings: Settings, given: str | None) -> bool:
     """Whether ``given`` is a reviewer's or the admin key, or no keys are configured at all."""
-    return not all_keys(settings) or key_matches(given, _reviewing_keys(settings))
+    return not all_keys(settings) or key_matches(given, reviewing_keys(settings))
 
 
 def check_reviewer_key(settings: Settings, given: str | None) -> None:

@@ -89,12 +89,15 @@ def open_page(browser: Browser, base: str, viewport: Any, problems: list[str]) -
     return page
 
 
-def sign_in(page: Page, base: str) -> None:
+def signed_in(browser: Browser, base: str, viewport: Any, problems: list[str]) -> Page:
+    """:func:`open_page`, signed in through the desk's form with the keyboard."""
+    page = open_page(browser, base, viewport, problems)
     page.goto(f"{base}/review")
     page.get_by_label("Nama petugas").fill(REVIEWER)
     page.get_by_label("Kunci akses").fill(REVIEWER_KEY)
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    return page
 
 
 def shown(page: Page) -> int:
@@ -128,8 +131,7 @@ def test_a_reviewer_corrects_with_the_keyboard_sees_the_export_and_undoes(
     desk: str, browser: Browser, tmp_path: Path
 ) -> None:
     problems: list[str] = []
-    page = open_page(browser, desk, OFFICE, problems)
-    sign_in(page, desk)
+    page = signed_in(browser, desk, OFFICE, problems)
     (cookie,) = page.context.cookies()
     assert (cookie["httpOnly"], cookie["sameSite"], cookie["secure"]) == (True, "Strict", True)
     assert REVIEWER_KEY not in cookie["value"]
@@ -172,8 +174,7 @@ def test_a_reviewer_corrects_with_the_keyboard_sees_the_export_and_undoes(
 
 def test_markup_in_a_complaint_is_text(desk: str, browser: Browser) -> None:
     problems: list[str] = []
-    page = open_page(browser, desk, OFFICE, problems)
-    sign_in(page, desk)
+    page = signed_in(browser, desk, OFFICE, problems)
     page.goto(f"{desk}/review?category=information_technology")
     assert "<script>alert(1)</script>" in page.locator(".text").inner_text()
     assert page.locator(".text script").count() == 0
@@ -228,8 +229,7 @@ def test_the_desk_is_labelled_focusable_legible_and_fits(
     desk: str, browser: Browser, tmp_path: Path
 ) -> None:
     problems: list[str] = []
-    page = open_page(browser, desk, OFFICE, problems)
-    sign_in(page, desk)
+    page = signed_in(browser, desk, OFFICE, problems)
     page.keyboard.press("p")  # the correction form open too
     unnamed = [html for html, name in page.evaluate(NAMES) if not name]
     assert unnamed == []
@@ -256,8 +256,7 @@ def test_the_desk_is_labelled_focusable_legible_and_fits(
     assert box is not None and box["y"] + box["height"] <= OFFICE["height"]
     assert page.locator(".text").bounding_box() is not None
 
-    phone = open_page(browser, desk, PHONE, problems)
-    sign_in(phone, desk)
+    phone = signed_in(browser, desk, PHONE, problems)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.screenshot(path=tmp_path / "desk-phone.png", full_page=True)
     for selector in ("#confirm button", "#skip", "#undo button", "#correct summary"):

@@ -30,7 +30,7 @@ from complaint_nlp import mask_pii
 from complaint_nlp._resources import data_file
 from complaint_nlp.labels import CATEGORIES, URGENCIES
 from service import review
-from service.auth import all_keys, key_matches, may_review
+from service.auth import all_keys, key_matches, may_review, reviewing_keys
 from service.dependencies import State
 from service.errors import (
     ConflictError,
@@ -92,8 +92,10 @@ def _templates() -> Environment:
     )  # fmt: skip
     environment.filters["when"] = _when
     environment.filters["percent"] = lambda v: f"{round(v * 100)} %"
-    environment.globals |= {"names": _names(), "category_keys": CATEGORY_KEYS,
-                            "urgency_keys": URGENCY_KEYS}  # fmt: skip
+    environment.globals |= {
+        "names": _names(), "category_keys": CATEGORY_KEYS, "urgency_keys": URGENCY_KEYS,
+        "undo_minutes": review.UNDO_MINUTES,
+    }  # fmt: skip
     return environment
 
 
@@ -114,7 +116,7 @@ def _session(request: Request, sessions: Sessions) -> Session | None:
     keys = all_keys(settings)
     if not keys:
         return session if session.key_id == "" else None
-    reviewing = [k for k in keys if may_review(settings, k)]
+    reviewing = reviewing_keys(settings)
     return session if any(sessions.key_id(k) == session.key_id for k in reviewing) else None
 
 
@@ -156,7 +158,7 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 def _filters(values: dict[str, str]) -> ReviewQueueParams:
-    """The queue filters a form or a query carries; unknown or invalid values are dropped."""
+    """The queue filters of a query; an invalid value drops them all (a hand-edited link)."""
     wanted = {k: values[k] for k in ("category", "urgency", "unit", "order") if values.get(k)}
     try:
         return ReviewQueueParams.model_validate(wanted)
@@ -208,7 +210,7 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
     return _page(
         request, sessions, session, "desk.html.j2",
         item=item, filters=filters, counts=counts,
-        skip=f"/review?{urlencode(_kept(filters) | {'cursor': cursor or ''})}",
+        skip=f"/review?{urlencode(kept | {'cursor': cursor or ''})}",
         unit_names={u.id: u.name for u in state.table.units},
         matching=(
             review.count(state.database, review.QueueQuery(**_listing(filters)))
@@ -251,7 +253,8 @@ MESSAGES = {
     "correct": "Koreksi aduan #{id} disimpan dan masuk ke data latih. Tekan U untuk mengurungkan.",
     "conflict": "Aduan #{id} sudah diputuskan oleh petugas lain; ini aduan berikutnya.",
     "undone": "Keputusan atas aduan #{id} diurungkan: aduan kembali ke antrean.",
-    "nothing": "Tidak ada keputusan Anda dalam 15 menit terakhir yang bisa diurungkan.",
+    "nothing": f"Tidak ada keputusan Anda dalam {review.UNDO_MINUTES} menit terakhir yang bisa "
+    "diurungkan.",
     "invalid": "Keputusan atas aduan #{id} tidak disimpan: pilihan label atau unit tidak dikenal.",
 }
 
