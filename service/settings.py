@@ -56,8 +56,9 @@ class ConfigurationError(ComplaintNLPError, ValueError):
 class Settings(BaseSettings):
     """Configuration of the HTTP service; every field has a working default.
 
-    ``COMPLAINT_API_KEYS`` is a JSON list (``'["key-1...", "key-2..."]'``) of keys of at least
-    16 characters; with no keys the service answers only callers on this machine.
+    ``COMPLAINT_API_KEYS`` and ``COMPLAINT_REVIEWER_KEYS`` are JSON lists
+    (``'["key-1...", "key-2..."]'``) of keys of at least 16 characters; with neither the service
+    answers only callers on this machine.
     """
 
     model_config = SettingsConfigDict(env_prefix="COMPLAINT_", extra="ignore")
