@@ -10,6 +10,8 @@ import complaint_nlp
 from service.settings import ConfigurationError, load_settings
 
 SECRET = "short-secret"
+#: A usable key, in two role lists at once.
+TWICE = f'["{SECRET * 2}"]'
 
 
 def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -35,13 +37,7 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"COMPLAINT_REVIEWER_KEYS": f'["{SECRET}"]'}, "COMPLAINT_REVIEWER_KEYS[0]"),
         ({"COMPLAINT_SESSION_SECRET": SECRET}, "COMPLAINT_SESSION_SECRET"),
         ({"COMPLAINT_REVIEW_QUEUE": "perhaps"}, "COMPLAINT_REVIEW_QUEUE"),
-        (
-            {
-                "COMPLAINT_API_KEYS": f'["{SECRET * 2}"]',
-                "COMPLAINT_REVIEWER_KEYS": f'["{SECRET * 2}"]',
-            },
-            "listed twice",
-        ),  # fmt: skip
+        ({"COMPLAINT_API_KEYS": TWICE, "COMPLAINT_REVIEWER_KEYS": TWICE}, "listed twice"),
     ],
 )
 def test_bad_settings_are_one_line_without_a_traceback(env: dict[str, str], named: str) -> None:
