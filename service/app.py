@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -71,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database.ensure_schema()  # and every database call retries
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.serves_network:
-            log.warning("no API keys configured: answering callers on this machine only")
+            log.warning("no API or reviewer keys: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,
@@ -104,10 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     for module in (health, classify, route, feedback_router, model, review_router, desk):
         app.include_router(module.router)
-    secret = settings.session_secret
-    app.state.sessions = Sessions(
-        secret.get_secret_value().encode() if secret else os.urandom(32), settings.session_hours
-    )
+    app.state.sessions = Sessions.from_settings(settings)
     install_error_handlers(app)
     if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)

@@ -17,11 +17,13 @@ import binascii
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, replace
 
 from service.errors import ForbiddenError
+from service.settings import Settings
 
 #: The cookie's name.
 COOKIE = "complaint_desk"
@@ -59,6 +61,15 @@ class Sessions:
     def __init__(self, secret: bytes, hours: float) -> None:
         self._secret = secret
         self.seconds = int(hours * 3600)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Sessions:
+        """With ``COMPLAINT_SESSION_SECRET``, or a random secret of this process."""
+        secret = settings.session_secret
+        return cls(
+            secret.get_secret_value().encode() if secret else os.urandom(32),
+            settings.session_hours,
+        )
 
     def _mac(self, purpose: str, value: str) -> str:
         message = f"{purpose}\x00{value}".encode()

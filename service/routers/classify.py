@@ -14,7 +14,6 @@ from service.auth import Authorized
 from service.dependencies import Classifier, State
 from service.guard import GuardedRoute
 from service.limits import check_text_lengths
-from service.review import needs_a_person
 from service.schemas import (
     BATCH_EXAMPLES,
     CLASSIFY_EXAMPLES,
@@ -52,7 +51,8 @@ async def _triage(
             duplicates=state.duplicates,
         )  # fmt: skip
     state.metrics.observe(r.classification for r in results)
-    if state.settings.review_queue and any(needs_a_person(r.classification) for r in results):
+    queued = any(review.needs_a_person(r.classification) for r in results)
+    if queued and state.settings.review_queue:
         # Before answering: a complaint that needs a person is never lost between the answer
         # and the queue (a database fault is a 503, and a retry is queued once).
         await asyncio.to_thread(review.enqueue, state.database, results, texts, state.table)
