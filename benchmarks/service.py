@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,13 +34,7 @@ from pathlib import Path
 
 import httpx2
 
-from benchmarks._common import complaint_texts, report
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from benchmarks._common import complaint_texts, free_port, report, wait_ready
 
 
 async def _post(client: httpx2.AsyncClient, text: str, complaint_id: str) -> bool:
@@ -119,17 +112,6 @@ def _percentiles(latencies: list[float]) -> tuple[float, float, float]:
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
-def _wait_ready(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if httpx2.get(f"{url}/readyz", timeout=5).status_code == 200:
-                return
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-
-
 def _maximal_batch(texts: list[str], items: int = 1000, chars: int = 20_000) -> tuple[str, bytes]:
     long = " ".join(texts)[:chars]
     items_ = [{"id": f"p{i}", "text": long} for i in range(items)]
@@ -185,7 +167,7 @@ def main(
     total: int = 5000, concurrency: int = 50, rates: tuple[int, ...] = (100, 200, 300, 400)
 ) -> None:
     print("== service")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     texts = [t[:200] for t in complaint_texts(2000, seed=4)]
     with tempfile.TemporaryDirectory() as folder:
@@ -197,7 +179,7 @@ def main(
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            _wait_ready(url)
+            wait_ready(url)
             _batches(url, texts, 1)  # warm the stemmer cache
             cpu_before = _cpu_seconds(server.pid)
             latencies, errors = asyncio.run(_load(url, texts, total, concurrency))
@@ -211,12 +193,12 @@ def main(
                 ("one maximal batch", _maximal_batch(texts)),
                 ("one text of unseen words", _unseen_words()),
             ):
-                _wait_ready(url)  # a worker killed by the last run has been replaced
+                wait_ready(url)  # a worker killed by the last run has been replaced
                 clean = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency))
                 load = os.getloadavg()[0]
                 dirty = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency, slow=slow))
                 mixed[name] = (clean, dirty, (load + os.getloadavg()[0]) / 2)
-            _wait_ready(url)
+            wait_ready(url)
             batch = _batches(url, texts)
         finally:
             server.terminate()

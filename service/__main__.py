@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not settings.api_keys and not is_loopback(args.host):
+    if not settings.serves_network and not is_loopback(args.host):
         print(
             f"error: refusing to listen on {args.host}: no API keys configured, so anyone who "
-            "can reach the service could use it. Set COMPLAINT_API_KEYS (a JSON list) or listen "
-            "on 127.0.0.1.",
+            "can reach the service could use it. Set COMPLAINT_API_KEYS or COMPLAINT_REVIEWER_KEYS "
+            "(JSON lists) or listen on 127.0.0.1.",
             file=sys.stderr,
         )
         return 2

@@ -24,9 +24,11 @@ from service.dependencies import ServiceState
 from service.errors import DatabaseUnavailableError, ServiceError, install_error_handlers
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
-from service.routers import classify, health, model, route
+from service.routers import classify, desk, health, model, route
 from service.routers import feedback as feedback_router
+from service.routers import review as review_router
 from service.schemas import Problem
+from service.session import Sessions
 from service.settings import Settings, load_settings
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
@@ -67,8 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
             database.ensure_schema()  # and every database call retries
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
-        if not settings.api_keys:
-            log.warning("no API keys configured: answering callers on this machine only")
+        if not settings.serves_network:
+            log.warning("no API or reviewer keys: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,
@@ -99,10 +101,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    for module in (health, classify, route, feedback_router, model):
+    for module in (health, classify, route, feedback_router, model, review_router, desk):
         app.include_router(module.router)
+    app.state.sessions = Sessions.from_settings(settings)
     install_error_handlers(app)
-    if not settings.api_keys:
+    if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(TracingMiddleware, metrics=metrics)
 

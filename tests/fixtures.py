@@ -108,6 +108,24 @@ LOCAL = ("127.0.0.1", 50000)
 KEY = "kunci-rahasia-uji-1"
 ADMIN_KEY = "kunci-admin-uji-0001"
 
+#: Complaints written for the review desk's tests and the README's picture of it, each one the
+#: shipped model flags for review; the first holds a phone number, the third markup.
+DESK_COMPLAINTS = [
+    ("LAPOR-2026-1041", "Saya mengurus akta kelahiran anak di Disdukcapil Kota Serang sejak bulan "
+     "lalu, katanya blangko habis. Padahal akta dibutuhkan untuk daftar sekolah minggu depan. "
+     "Hubungi saya di 0812-3456-7890."),
+    ("LAPOR-2026-1042", "Lampu penerangan jalan di Jalan Raya Taktakan mati semua sejak tiga hari, "
+     "malam hari gelap gulita dan rawan begal."),
+    ("WA-0815", "Aplikasi pendaftaran online puskesmas tidak bisa dibuka dari kemarin, muncul "
+     "tulisan <script>alert(1)</script> error 500."),
+    ("LAPOR-2026-1044", "Petugas di loket kecamatan meminta uang rokok supaya surat pindah cepat "
+     "selesai. Apakah ini resmi?"),
+]  # fmt: skip
+#: Debian's Chromium, as the report's page test drives it (scripts/screenshot_report.py).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+
 PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
 FIRST_DAY = date(2024, 1, 1)
 
@@ -147,10 +165,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_service(database: Path, port: int) -> subprocess.Popen[bytes]:
-    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port``, ready."""
+def start_service(database: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
+    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port``, ready;
+    ``settings`` are more ``COMPLAINT_*`` variables (``reviewer_keys='["..."]'``)."""
     env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}",
-           "COMPLAINT_LOG_LEVEL": "WARNING"}  # fmt: skip
+           "COMPLAINT_LOG_LEVEL": "WARNING",
+           **{f"COMPLAINT_{name.upper()}": value for name, value in settings.items()}}  # fmt: skip
     server = subprocess.Popen(  # the command `make run` uses
         [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

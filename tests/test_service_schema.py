@@ -25,14 +25,16 @@ from tests.fixtures import LOCAL
 
 # Schemathesis collects the operations at import time, so the app (and its lifespan: model,
 # routing table, database) starts here and stops when the test process exits. It runs as a
-# networked deployment would: with API keys (its own client is not a local address).
+# networked deployment would: with keys, its own being the admin's so that every operation (the
+# review queue and the export too) is reached.
 _folder = tempfile.TemporaryDirectory()
 _KEY = "kunci-uji-schemathesis"
 _app = create_app(
     Settings(
         database_url=f"sqlite:///{Path(_folder.name) / 'f.db'}",
         max_batch_items=20,
-        api_keys=[SecretStr(_KEY)],
+        api_keys=[SecretStr("kunci-uji-klien-api-01")],
+        admin_key=SecretStr(_KEY),
         classify_workers=1,
     )
 )
