@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,report,postgres]'
 	touch $(STAMP)
 
-# Debian's Chromium and its driver, which Playwright drives in the report's page test (no browser
-# download works here: never `playwright install`). Silent when both are already installed.
+# Debian's Chromium and its driver, which Playwright drives in the report's and the desk's page
+# tests (no browser download works here: never `playwright install`). Silent when both are
+# already installed.
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 		apt-get update -qq && \

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks import cli, model, report, service, text
+from benchmarks import cli, model, report, review, service, text
 
 
 def main() -> None:
@@ -11,6 +11,7 @@ def main() -> None:
     cli.main()
     report.main()
     service.main()
+    review.main()
 
 
 if __name__ == "__main__":

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import random
 import re
+import socket
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import httpx2
 
 SHARED_COMPLAINTS = (
     Path(__file__).resolve().parents[1].parent
@@ -66,3 +69,23 @@ def best_seconds(fn: Callable[[], object], repeat: int) -> float:
 
 def report(name: str, value: str, goal: str, ok: bool) -> None:
     print(f"{name:<58} {value:>22}   goal {goal:<14} {'OK' if ok else 'MISSED'}")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, seconds: float = 60) -> None:
+    """Return once the service at ``url`` answers ``/readyz`` with 200; raise after ``seconds``."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if httpx2.get(f"{url}/readyz", timeout=5).status_code == 200:
+                return
+        except httpx2.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the service at {url} did not become ready in {seconds:.0f} s")

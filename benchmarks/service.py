@@ -32,7 +32,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,14 +43,8 @@ from pathlib import Path
 
 import httpx2
 
-from benchmarks._common import complaint_texts, report
+from benchmarks._common import complaint_texts, free_port, report, wait_ready
 from tests.databases import PostgresCluster
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def _post(client: httpx2.AsyncClient, text: str, complaint_id: str) -> bool:
@@ -129,17 +122,6 @@ def _percentiles(latencies: list[float]) -> tuple[float, float, float]:
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
-def _wait_ready(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if httpx2.get(f"{url}/readyz", timeout=5).status_code == 200:
-                return
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.2)
-
-
 def _maximal_batch(texts: list[str], items: int = 1000, chars: int = 20_000) -> tuple[str, bytes]:
     long = " ".join(texts)[:chars]
     items_ = [{"id": f"p{i}", "text": long} for i in range(items)]
@@ -196,7 +178,7 @@ def _service(
     database_url: str, workers: int = 1, classify_workers: int = 2
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``python -m service`` on a free port of 127.0.0.1, its database migrated first; ready."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "COMPLAINT_DATABASE_URL": database_url, "COMPLAINT_LOG_LEVEL": "WARNING",
            "COMPLAINT_CLASSIFY_WORKERS": str(classify_workers)}  # fmt: skip
     subprocess.run([sys.executable, "-m", "service.migrate"], env=env, check=True,
@@ -208,7 +190,7 @@ def _service(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url)
+        wait_ready(url)
         yield url, server
     finally:
         server.terminate()
@@ -242,12 +224,12 @@ def main(
             ("one maximal batch", _maximal_batch(texts)),
             ("one text of unseen words", _unseen_words()),
         ):
-            _wait_ready(url)  # a worker killed by the last run has been replaced
+            wait_ready(url)  # a worker killed by the last run has been replaced
             clean = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency))
             load = os.getloadavg()[0]
             dirty = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency, slow=slow))
             mixed[name] = (clean, dirty, (load + os.getloadavg()[0]) / 2)
-        _wait_ready(url)
+        wait_ready(url)
         batch = _batches(url, texts)
     p50, p95, p99 = _percentiles(latencies)
     elapsed_rate = len(latencies) / sum(latencies) * concurrency

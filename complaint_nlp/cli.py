@@ -36,7 +36,7 @@ from complaint_nlp.batch import chunked, classify_chunks
 from complaint_nlp.columns import CarriedColumns, parse_columns
 from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
 from complaint_nlp.exceptions import ComplaintNLPError, MalformedRowError, UndecodableInputError
-from complaint_nlp.persistence import load
+from complaint_nlp.persistence import load, model_summary
 from complaint_nlp.results import Classification, TriageResult
 from complaint_nlp.routing import load_routing_table
 from complaint_nlp.rows import DEFAULT_ENCODING, InputFormat, Row, read_rows
@@ -225,18 +225,8 @@ def _report(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     model = load(str(args.model) if args.model else None)
     table = load_routing_table(args.routing_table)
-    meta = model.metadata
-    metrics = meta.get("metrics", {})
     summary = {
-        "model": {
-            "name": meta.get("name"), "version": meta.get("version"), "backend": model.backend,
-            "labels": model.labels, "thresholds": meta.get("thresholds"),
-            "gold_test": {
-                "category_macro_f1": metrics.get("category", {}).get("macro_f1"),
-                "urgency_macro_f1": metrics.get("urgency", {}).get("macro_f1"),
-                "high_recall": metrics.get("urgency", {}).get("high_recall"),
-            },
-        },
+        "model": model_summary(model.metadata),
         "routing_table": {
             "city": table.city, "triage_unit": table.triage_unit, "sla_hours": table.sla_hours,
             "units": [{"id": u.id, "name": u.name, "unit_codes": list(u.unit_codes),

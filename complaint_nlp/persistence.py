@@ -45,7 +45,15 @@ from complaint_nlp.lexicon import SafetyLexicon
 from complaint_nlp.pipeline import TextPipeline
 from complaint_nlp.reading import Reader
 
-__all__ = ["DEFAULT_MODEL", "MODELS_DIR", "library_versions", "load", "read_metadata", "save"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODELS_DIR",
+    "library_versions",
+    "load",
+    "model_summary",
+    "read_metadata",
+    "save",
+]
 
 log = logging.getLogger("complaint_nlp")
 
@@ -409,3 +417,31 @@ def load(path: str | Path | None = None) -> ComplaintClassifier:
             f"model at {folder} fails on a sample complaint: {exc!r}"
         ) from exc
     return classifier
+
+
+def model_summary(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """What a model is, how it was fitted and how it scored, from its metadata: the one summary
+    the CLI's ``info`` and the service's ``GET /v1/model`` show."""
+    metrics = meta.get("metrics", {})
+    urgency = metrics.get("urgency", {})
+    return {
+        "name": meta.get("name"),
+        "version": meta.get("version"),
+        "backend": meta.get("backend"),
+        "labels": meta.get("labels"),
+        "thresholds": meta.get("thresholds"),
+        "cues": meta.get("cues"),
+        "data": meta.get("data"),
+        "fitted_on": meta.get("fitted_on"),
+        "gold_test": {
+            head: {k: metrics.get(head, {}).get(k) for k in ("accuracy", "macro_f1")}
+            for head in ("category", "urgency")
+        }
+        | {
+            "high_recall": urgency.get("high_recall"),
+            "high_precision": urgency.get("high_precision"),
+            "escalate": urgency.get("escalate"),
+            "unit": metrics.get("unit"),
+        },
+        "library_versions": meta.get("library_versions"),
+    }

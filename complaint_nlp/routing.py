@@ -217,20 +217,18 @@ def apply_rules(
     classification: Classification, table: RoutingTable
 ) -> tuple[Classification, Rule | None]:
     """The first of ``table``'s rules that applies to ``classification``'s cues, and the
-    classification with that rule's labels (``escalate`` off when it relabels to another
-    urgency)."""
+    classification with that rule's labels and escalation (a relabelled urgency other than
+    ``high`` never escalates)."""
     for rule in table.rules:
         if rule.applies(classification.cues):
-            if rule.category is None and rule.urgency is None:
-                return classification, rule
             urgency = rule.urgency or classification.urgency
-            relabelled = dataclasses.replace(
+            escalate = classification.escalate and urgency == "high"
+            return dataclasses.replace(
                 classification,
                 category=rule.category or classification.category,
                 urgency=urgency,
-                escalate=classification.escalate and urgency == "high",
-            )
-            return relabelled, rule
+                escalate=escalate if rule.escalate is None else rule.escalate,
+            ), rule
     return classification, None
 
 
@@ -252,11 +250,11 @@ def route_with_rules(
     cc: list[str] = []
     if rule is not None and rule.unit is not None:
         lead = table.by_id[rule.unit]
+        led = [f"rule {rule.name!r}: {rule.means} -> {lead.id!r}"]
         if rule.cc_model_unit and chosen is not None and chosen is not lead:
             cc.append(chosen.id)
-        reasons = [f"rule {rule.name!r}: {rule.means} -> {lead.id!r}"] + [
-            f"copied: {r}" for r in reasons if cc
-        ]
+            led.append(f"{chosen.id!r} copied: {reasons[0]}")
+        reasons = led
         others = [u for u in ([chosen] if chosen else []) + others if u is not lead]
         chosen = lead
     elif effective.needs_review or chosen is None:
@@ -276,8 +274,6 @@ def route_with_rules(
             f"(the model said {classification.category} / {classification.urgency})",
         )
     escalate = effective.escalate
-    if rule is not None and rule.escalate is not None:
-        escalate = rule.escalate
     if escalate:
         reasons.append("high urgency: escalated")
     elif effective.urgency == "high":

@@ -9,13 +9,15 @@ address: any other ``--host`` is refused unless keys are set.
 
 ``--workers N`` runs N HTTP processes on one port (uvicorn's supervisor restarts one that dies),
 each with its own ``COMPLAINT_CLASSIFY_WORKERS`` classifier processes: they share the duplicate
-window through the database (:mod:`service.duplicates`) and their metrics through
-``PROMETHEUS_MULTIPROC_DIR`` (:mod:`service.observability`).
+window through the database (:mod:`service.duplicates`), their metrics through
+``PROMETHEUS_MULTIPROC_DIR`` (:mod:`service.observability`) and the desk's session secret.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import sys
 from typing import Any
 
@@ -51,11 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if not settings.api_keys and not is_loopback(args.host):
+    if not settings.serves_network and not is_loopback(args.host):
         print(
             f"error: refusing to listen on {args.host}: no API keys configured, so anyone who "
-            "can reach the service could use it. Set COMPLAINT_API_KEYS (a JSON list) or listen "
-            "on 127.0.0.1.",
+            "can reach the service could use it. Set COMPLAINT_API_KEYS or COMPLAINT_REVIEWER_KEYS "
+            "(JSON lists) or listen on 127.0.0.1.",
             file=sys.stderr,
         )
         return 2
@@ -72,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers == 1:
         uvicorn.run(create_app(settings), **options)
         return 0
-    # Each process builds its own app from the same COMPLAINT_* variables (checked above).
+    # Each process builds its own app from the same COMPLAINT_* variables (checked above). A
+    # desk session signed by one must be read by the others: without a configured secret, one
+    # random secret for all of them (sessions still end when the service restarts).
+    if settings.session_secret is None:
+        os.environ["COMPLAINT_SESSION_SECRET"] = secrets.token_urlsafe(48)
     with multiprocess_folder(settings.prometheus_multiproc_dir):
         uvicorn.run("service.app:create_app", factory=True, workers=args.workers, **options)
     return 0

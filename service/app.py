@@ -31,9 +31,11 @@ from service.errors import (
 )
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
-from service.routers import classify, health, model, route
+from service.routers import classify, desk, health, model, route
 from service.routers import feedback as feedback_router
+from service.routers import review as review_router
 from service.schemas import Problem
+from service.session import Sessions
 from service.settings import Settings, load_settings
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
@@ -87,8 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await asyncio.to_thread(duplicates.load)
         duplicates.start()
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
-        if not settings.api_keys:
-            log.warning("no API keys configured: answering callers on this machine only")
+        if not settings.serves_network:
+            log.warning("no API or reviewer keys: answering callers on this machine only")
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,
@@ -122,10 +124,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    for module in (health, classify, route, feedback_router, model):
+    for module in (health, classify, route, feedback_router, model, review_router, desk):
         app.include_router(module.router)
+    app.state.sessions = Sessions.from_settings(settings)
     install_error_handlers(app)
-    if not settings.api_keys:
+    if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(TracingMiddleware, metrics=metrics)
 

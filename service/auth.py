@@ -1,8 +1,10 @@
-"""Who may call: API keys (``X-API-Key``), the admin key, and the guard that keeps a keyless
+"""Who may call: keys (``X-API-Key``) and their roles, and the guard that keeps a keyless
 service to callers on this machine.
 
-Later roles (reviewer, admin) are meant to become key lists in the settings and a role check
-here; routes name what they need through :data:`Authorized` and :data:`Admin`.
+Each key has one role, by the settings list it is in: ``COMPLAINT_API_KEYS`` (classify, route,
+feedback, model), ``COMPLAINT_REVIEWER_KEYS`` (those and the review queue) and
+``COMPLAINT_ADMIN_KEY`` (everything, the feedback export too). Routes name what they need
+through :data:`Authorized`, :data:`Reviewer` and :data:`Admin`.
 """
 
 from __future__ import annotations
@@ -42,12 +44,35 @@ def _admin_keys(settings: Settings) -> list[str]:
     return [settings.admin_key.get_secret_value()] if settings.admin_key else []
 
 
+def reviewing_keys(settings: Settings) -> list[str]:
+    """The keys of the reviewer and admin roles."""
+    return [k.get_secret_value() for k in settings.reviewer_keys] + _admin_keys(settings)
+
+
+def all_keys(settings: Settings) -> list[str]:
+    """Every configured key, whatever its role."""
+    return [k.get_secret_value() for k in settings.api_keys] + reviewing_keys(settings)
+
+
 def check_api_key(settings: Settings, given: str | None) -> None:
-    """Raise :class:`UnauthorizedError` unless no keys are configured or ``given`` is an API key
-    or the admin key. Called before a request body is read (service.guard)."""
-    keys = [k.get_secret_value() for k in settings.api_keys] + _admin_keys(settings)
+    """Raise :class:`UnauthorizedError` unless no keys are configured or ``given`` is one of
+    them. Called before a request body is read (service.guard)."""
+    keys = all_keys(settings)
     if keys and not key_matches(given, keys):
         raise UnauthorizedError("missing or unknown X-API-Key")
+
+
+def may_review(settings: Settings, given: str | None) -> bool:
+    """Whether ``given`` is a reviewer's or the admin key, or no keys are configured at all."""
+    return not all_keys(settings) or key_matches(given, reviewing_keys(settings))
+
+
+def check_reviewer_key(settings: Settings, given: str | None) -> None:
+    """401 for a missing or unknown key, 403 for a key without the reviewer role; before the
+    body is read, like :func:`check_api_key`."""
+    check_api_key(settings, given)
+    if not may_review(settings, given):
+        raise ForbiddenError("this needs a reviewer key (COMPLAINT_REVIEWER_KEYS) or the admin key")
 
 
 def _settings(request: Request) -> Settings:
@@ -61,6 +86,12 @@ async def require_api_key(
     check_api_key(_settings(request), x_api_key)
 
 
+async def require_reviewer_key(
+    request: Request, x_api_key: Annotated[str | None, Security(api_key_header)]
+) -> None:
+    check_reviewer_key(_settings(request), x_api_key)
+
+
 async def require_admin_key(
     request: Request, x_api_key: Annotated[str | None, Security(api_key_header)]
 ) -> None:
@@ -69,12 +100,15 @@ async def require_admin_key(
     if settings.admin_key:
         if not key_matches(x_api_key, _admin_keys(settings)):
             raise ForbiddenError("this needs the admin key")
-    elif settings.api_keys:
+    elif all_keys(settings):
         raise ForbiddenError("no admin key configured (COMPLAINT_ADMIN_KEY)")
 
 
 Authorized = Depends(require_api_key)
+Reviewer = Depends(require_reviewer_key)
 Admin = Depends(require_admin_key)
+#: What each dependency checks before a request body is read (service.guard).
+BEFORE_BODY = {require_api_key: check_api_key, require_reviewer_key: check_reviewer_key}
 
 
 def is_loopback(host: str | None) -> bool:

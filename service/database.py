@@ -1,8 +1,8 @@
 """The service's database: one engine, its tables, and database faults as 503 answers.
 
 SQLite (the default: one machine) or PostgreSQL (psycopg 3, the ``postgres`` extra: several
-machines). Tables register on :data:`metadata` (feedback, the duplicate window; a review queue
-later) and are made and changed only by migrations (:mod:`service.migrate`): the service checks
+machines). Tables register on :data:`metadata` (feedback, the review queue, the duplicate
+window) and are made and changed only by migrations (:mod:`service.migrate`): the service checks
 that the database is at this release's revision and refuses any other. Every call goes through
 :meth:`Database.transaction` or :meth:`Database.faults`, which turn a locked, read-only or
 unreachable database into :class:`~service.errors.DatabaseUnavailableError` (503 with

@@ -17,6 +17,8 @@ The service's exceptions, all under :class:`~complaint_nlp.ComplaintNLPError`::
     ├── InvalidRequestError(ValueError)          422
     ├── UnauthorizedError(PermissionError)       401 missing or unknown X-API-Key
     ├── ForbiddenError(PermissionError)          403
+    ├── NotFoundError(LookupError)               404 no such review item
+    ├── ConflictError(RuntimeError)              409 a review item decided already, nothing to undo
     ├── ContentTooLargeError(ValueError)         413 body, batch or text over a limit
     ├── UnsupportedMediaTypeError(ValueError)    415 a body that is not JSON
     └── UnavailableError(RuntimeError)           503 with Retry-After
@@ -73,6 +75,14 @@ class UnauthorizedError(ServiceError, PermissionError):
 
 class ForbiddenError(ServiceError, PermissionError):
     status, kind = 403, "forbidden"
+
+
+class NotFoundError(ServiceError, LookupError):
+    status, kind = 404, "not-found"
+
+
+class ConflictError(ServiceError, RuntimeError):
+    status, kind = 409, "conflict"
 
 
 class ContentTooLargeError(ServiceError, ValueError):

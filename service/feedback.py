@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     ForeignKey,
     Integer,
@@ -50,8 +51,8 @@ feedback = Table(
     Column("reviewer", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-# A table of its own rather than a column of feedback: databases made before it need no
-# migration (create_all adds a missing table, never a missing column).
+# A table of its own rather than a column of feedback: it came before migrations, when
+# create_all added a missing table but never a missing column.
 idempotency = Table(
     "feedback_idempotency",
     metadata,
@@ -103,13 +104,19 @@ def _store(database: Database, row: dict[str, Any], key: str | None, digest: str
                         "for each correction"
                     )
                 return Stored(earlier.id, earlier.complaint_id, replayed=True)
-        result = connection.execute(insert(feedback).values(**row).returning(feedback.c.id))
-        stored_id = int(result.scalar_one())
+        stored_id = insert_row(connection, row)
         if key is not None:
             connection.execute(
                 insert(idempotency).values(key=key, request_sha256=digest, feedback_id=stored_id)
             )
         return Stored(stored_id, row["complaint_id"])
+
+
+def insert_row(connection: Connection, row: dict[str, Any]) -> int:
+    """Insert one correction, already masked, in the caller's transaction; its id."""
+    return int(
+        connection.execute(insert(feedback).values(**row).returning(feedback.c.id)).scalar_one()
+    )
 
 
 def export_csv(database: Database) -> Iterator[str]:

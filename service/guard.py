@@ -2,9 +2,10 @@
 
 FastAPI reads and parses the body before it runs any dependency, so an unauthenticated caller
 could make the service parse 32 MB (issue #12). :class:`GuardedRoute` runs first, in this order:
-the API key (401, for routes that depend on :data:`~service.auth.Authorized`), the content type
-(415), the body's size while it is read (413) and, for a batch, its number of items before it
-is parsed (413). Then FastAPI parses the body it was handed.
+the key and its role (401, 403, for routes that depend on :data:`~service.auth.Authorized` or
+:data:`~service.auth.Reviewer`), the content type (415), the body's size while it is read (413)
+and, for a batch, its number of items before it is parsed (413). Then FastAPI parses the body it
+was handed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive
 
-from service.auth import check_api_key, require_api_key
+from service.auth import BEFORE_BODY
 from service.limits import BodyLimits, check_items, check_json, read_body
 from service.settings import Settings
 
@@ -33,14 +34,15 @@ class GuardedRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
-        keyed = any(d.dependency is require_api_key for d in self.dependencies)
+        needs = [d.dependency for d in self.dependencies]
+        checks = [BEFORE_BODY[need] for need in needs if need in BEFORE_BODY]
         model = self.body_field.field_info.annotation if self.body_field is not None else None
         limits: Callable[[Settings], BodyLimits] | None = getattr(model, "limits", None)
 
         async def guarded(request: Request) -> Response:
             settings: Settings = request.app.state.settings
-            if keyed:
-                check_api_key(settings, request.headers.get("x-api-key"))
+            for check in checks:
+                check(settings, request.headers.get("x-api-key"))
             if limits is None:
                 return await handler(request)
             check_json(request.headers.get("content-type"))

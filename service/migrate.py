@@ -11,7 +11,8 @@ between the tables the service's modules define on :data:`service.database.metad
 schema the migrations so far build (on a scratch SQLite database). Read it before committing it.
 
 A database made before migrations existed (its tables created by ``metadata.create_all``) is
-recognised by its tables and recorded as at the first revision, which made exactly those.
+recognised by its tables and recorded as at the revision that makes exactly those
+(:data:`MADE_BEFORE_MIGRATIONS`).
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ from service.errors import SchemaMismatchError
 from service.settings import ConfigurationError, load_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: The revision that created the tables of databases made before migrations (feedback and
-#: feedback_idempotency).
-BASELINE = "0001"
+#: The tables ``metadata.create_all`` made before migrations, release by release, newest first,
+#: and the revision that makes exactly those: such a database is taken over at that revision.
+MADE_BEFORE_MIGRATIONS = {
+    "0002": {"feedback", "feedback_idempotency", "review_items", "review_decisions"},
+    "0001": {"feedback", "feedback_idempotency"},
+}
 COMMAND = "python -m service.migrate"
 
 
@@ -47,7 +51,7 @@ def _config(connection: Connection | None = None) -> Config:
     # Revision files are named "<number>_<slug>.py" so that they sort in the order they apply.
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     # A new revision comes out as `make lint` wants it.
-    hooks = {"fix": "check --fix --quiet", "format": "format --quiet"}
+    hooks = {"format": "format --quiet", "fix": "check --fix --quiet"}
     config.set_section_option("post_write_hooks", "hooks", ", ".join(hooks))
     for hook, options in hooks.items():
         config.set_section_option("post_write_hooks", f"{hook}.type", "exec")
@@ -92,9 +96,12 @@ def require_head(connection: Connection) -> None:
     )
 
 
-def _made_before_migrations(connection: Connection) -> bool:
+def _made_before_migrations(connection: Connection) -> str | None:
+    """The revision whose tables a database made before migrations holds, if it is one."""
     tables = set(inspect(connection).get_table_names())
-    return "alembic_version" not in tables and {"feedback", "feedback_idempotency"} <= tables
+    if "alembic_version" in tables:
+        return None
+    return next((rev for rev, made in MADE_BEFORE_MIGRATIONS.items() if made <= tables), None)
 
 
 def upgrade(url: str) -> tuple[str | None, str]:
@@ -104,8 +111,9 @@ def upgrade(url: str) -> tuple[str | None, str]:
     try:
         with engine.begin() as connection:
             before = current(connection)
-            if _made_before_migrations(connection):
-                command.stamp(_config(connection), BASELINE)
+            taken_over = _made_before_migrations(connection)
+            if taken_over is not None:
+                command.stamp(_config(connection), taken_over)
             command.upgrade(_config(connection), "head")
             return before, head()
     finally:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Body
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from complaint_nlp.labels import UNITS
 from service.errors import PROBLEM_JSON
@@ -217,6 +225,107 @@ class FeedbackResponse(BaseModel):
     complaint_id: str
 
 
+# --- The review queue (service.review, service.routers.review) ---------------------------------
+
+#: A unit of the routing table (``route.unit_id``), checked against the loaded table.
+CityUnit = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+Reviewer = Annotated[Text, Field(min_length=1, max_length=200, description="stored PII-masked")]
+
+DECISION_EXAMPLES = _examples(
+    benar=("Label model benar", {"action": "confirm", "reviewer": "petugas-aduan-1"}),
+    koreksi=(
+        "Petugas memperbaiki urgensi dan unit",
+        {"action": "correct", "urgency": "high", "unit_id": "dpupr", "reviewer": "petugas-aduan-1"},
+    ),
+)
+
+
+class ReviewQueueParams(BaseModel):
+    """The query of ``GET /v1/review/queue``; an empty filter (``category=``) means none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["open", "decided"] = "open"
+    category: Category | None = None
+    urgency: Urgency | None = None
+    unit: CityUnit | None = Field(default=None, description="the proposed unit (unit_id)")
+    order: Literal["oldest", "useful"] = Field(
+        default="oldest",
+        description="oldest first, or first those whose decision would teach the model most",
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=200, description="next_cursor, as given")
+
+    @field_validator("category", "urgency", "unit", "cursor", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class Confidences(BaseModel):
+    category: float
+    urgency: float
+    unit: float = Field(description="the unit head's score of its first unit code")
+
+
+class ReviewDecisionView(BaseModel):
+    action: Literal["confirm", "correct"]
+    reviewer: str
+    category: Category
+    urgency: Urgency
+    unit_id: str
+    feedback_id: int | None = Field(description="the row of GET /v1/feedback/export")
+    decided_at: datetime
+
+
+class ReviewItem(BaseModel):
+    id: int
+    complaint_id: str | None = Field(description="the caller's complaint id, PII-masked")
+    text: str = Field(description="PII-masked")
+    category: Category
+    urgency: Urgency
+    unit_id: str = Field(description="the unit proposed: the route's, or its best guess")
+    confidences: Confidences
+    units: list[UnitScore]
+    explanation: dict[str, list[str]] = Field(description="per head, the words behind it")
+    safety_signals: list[str]
+    cues: list[str]
+    route: RouteResponse
+    duplicate_of: DuplicateResponse | None
+    usefulness: float = Field(description="what order=useful sorts by (service.review)")
+    received_at: datetime
+    due_at: datetime = Field(description="received_at plus the route's sla_hours")
+    status: Literal["open", "decided"]
+    decision: ReviewDecisionView | None
+
+
+class ReviewQueue(BaseModel):
+    items: list[ReviewItem]
+    total: int = Field(description="items matching the filters, on every page")
+    next_cursor: str | None = Field(description="the cursor of the next page; null on the last")
+
+
+class DecisionRequest(_Request):
+    action: Literal["confirm", "correct"]
+    category: Category | None = None
+    urgency: Urgency | None = None
+    unit_id: CityUnit | None = Field(default=None, examples=["dpupr"])
+    reviewer: Reviewer
+
+    @model_validator(mode="after")
+    def _labels_fit_the_action(self) -> DecisionRequest:
+        corrected = (self.category, self.urgency, self.unit_id) != (None, None, None)
+        if self.action == "confirm" and corrected:
+            raise ValueError("confirm takes no labels; send action correct to change them")
+        if self.action == "correct" and not corrected:
+            raise ValueError("correct needs at least one of category, urgency, unit_id")
+        return self
+
+
+class UndoRequest(_Request):
+    reviewer: Reviewer
+
+
 class FieldError(BaseModel):
     loc: list[str | int]
     msg: str
@@ -240,7 +349,9 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     meaning = {
         400: "the body cannot be decoded as JSON text",
         401: "missing or unknown X-API-Key",
-        403: "not allowed (the admin key is needed, or the caller is not on this machine)",
+        403: "not allowed (the key lacks the role, or the caller is not on this machine)",
+        404: "no such item",
+        409: "the item is decided already, or there is nothing to undo",
         413: "body, batch or text over a limit",
         415: "the body is not JSON",
         422: "the request is not valid (see errors)",

@@ -44,6 +44,13 @@ def _usable_key(key: SecretStr) -> SecretStr:
 Key = Annotated[SecretStr, AfterValidator(_usable_key)]
 
 
+def _long_secret(secret: SecretStr) -> SecretStr:
+    # 32 characters: the HMAC-SHA256 key of the session cookies should not be guessable offline.
+    if not 32 <= len(secret.get_secret_value()) <= 512:
+        raise ValueError("a session secret needs at least 32 characters (and at most 512)")
+    return secret
+
+
 class ConfigurationError(ComplaintNLPError, ValueError):
     """A ``COMPLAINT_*`` setting is missing, malformed or out of range."""
 
@@ -51,8 +58,9 @@ class ConfigurationError(ComplaintNLPError, ValueError):
 class Settings(BaseSettings):
     """Configuration of the HTTP service; every field has a working default.
 
-    ``COMPLAINT_API_KEYS`` is a JSON list (``'["key-1...", "key-2..."]'``) of keys of at least
-    16 characters; with no keys the service answers only callers on this machine.
+    ``COMPLAINT_API_KEYS`` and ``COMPLAINT_REVIEWER_KEYS`` are JSON lists
+    (``'["key-1...", "key-2..."]'``) of keys of at least 16 characters; with neither the service
+    answers only callers on this machine.
     """
 
     model_config = SettingsConfigDict(
@@ -61,10 +69,12 @@ class Settings(BaseSettings):
 
     model_path: Path | None = None
     routing_table: Path | None = None
-    #: Keys that may call every /v1 endpoint but the export. Later roles (reviewer, admin) are
-    #: meant to become more lists like this one, each checked by service.auth.
+    #: Keys that may call every /v1 endpoint but the export and the review desk.
     api_keys: list[Key] = Field(default_factory=list, max_length=1_000)
-    #: The key of the feedback export; it is accepted wherever an API key is.
+    #: Keys of the ``reviewer`` role: the review queue and the desk page, and whatever an API
+    #: key may call (service.auth).
+    reviewer_keys: list[Key] = Field(default_factory=list, max_length=1_000)
+    #: The key of the ``admin`` role (the feedback export); accepted wherever any key is.
     admin_key: Key | None = None
     #: ``sqlite:///PATH`` or ``postgresql://USER:PASSWORD@HOST/NAME`` (driven by psycopg 3);
     #: the service needs SELECT, INSERT, UPDATE and DELETE on its own tables, and migrations
@@ -89,6 +99,13 @@ class Settings(BaseSettings):
     #: is answered 503 and its worker replaced.
     classify_timeout_seconds: float = Field(default=10.0, gt=0, le=3_600)
     duplicate_window: int = Field(default=10_000, ge=1, le=10_000_000)
+    #: Store every classified complaint that needs review for the desk (service.review).
+    review_queue: bool = True
+    #: Signs the desk's session cookies; without it a random one is drawn at start, so sessions
+    #: end with the process and differ between processes (set it when several serve one city).
+    session_secret: Annotated[SecretStr, AfterValidator(_long_secret)] | None = None
+    #: How long a desk session lasts after signing in (a working day by default).
+    session_hours: float = Field(default=10.0, gt=0, le=24 * 7)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     #: prometheus_client's own variable: where several HTTP processes keep their metrics (set by
     #: ``python -m service --workers N`` itself when unset).
@@ -124,12 +141,19 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         if self.max_batch_bytes < self.max_body_bytes:
             raise ValueError("max_batch_bytes must be at least max_body_bytes")
-        keys = [k.get_secret_value() for k in self.api_keys]
+        keys = [k.get_secret_value() for k in [*self.api_keys, *self.reviewer_keys]]
         if self.admin_key is not None:
             keys.append(self.admin_key.get_secret_value())
         if len(set(keys)) != len(keys):
-            raise ValueError("a key is listed twice (API keys and the admin key must differ)")
+            # One key, one role: a key in two lists is a slip that would grant the larger role.
+            raise ValueError("a key is listed twice (API, reviewer and admin keys must all differ)")
         return self
+
+    @property
+    def serves_network(self) -> bool:
+        """Whether callers on other machines are answered: only when API or reviewer keys are
+        set (the admin key alone keeps the service on this machine, as before roles)."""
+        return bool(self.api_keys or self.reviewer_keys)
 
 
 def _variable(loc: tuple[int | str, ...]) -> str:

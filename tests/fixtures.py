@@ -6,6 +6,7 @@ import contextlib
 import csv
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -110,6 +111,24 @@ LOCAL = ("127.0.0.1", 50000)
 KEY = "kunci-rahasia-uji-1"
 ADMIN_KEY = "kunci-admin-uji-0001"
 
+#: Complaints written for the review desk's tests and the README's picture of it, each one the
+#: shipped model flags for review; the first holds a phone number, the third markup.
+DESK_COMPLAINTS = [
+    ("LAPOR-2026-1041", "Saya mengurus akta kelahiran anak di Disdukcapil Kota Serang sejak bulan "
+     "lalu, katanya blangko habis. Padahal akta dibutuhkan untuk daftar sekolah minggu depan. "
+     "Hubungi saya di 0812-3456-7890."),
+    ("LAPOR-2026-1042", "Lampu penerangan jalan di Jalan Raya Taktakan mati semua sejak tiga hari, "
+     "malam hari gelap gulita dan rawan begal."),
+    ("WA-0815", "Aplikasi pendaftaran online puskesmas tidak bisa dibuka dari kemarin, muncul "
+     "tulisan <script>alert(1)</script> error 500."),
+    ("LAPOR-2026-1044", "Petugas di loket kecamatan meminta uang rokok supaya surat pindah cepat "
+     "selesai. Apakah ini resmi?"),
+]  # fmt: skip
+#: Debian's Chromium, as the report's page test drives it (scripts/screenshot_report.py).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
+
 PLACES = ["cipocok", "kasemen", "taktakan", "walantaka", "curug", "serang kota"]
 FIRST_DAY = date(2024, 1, 1)
 
@@ -151,11 +170,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_service(database_url: str, port: int, *args: str, **env: str) -> subprocess.Popen[bytes]:
+def start_service(
+    database_url: str, port: int, *args: str, **settings: str
+) -> subprocess.Popen[bytes]:
     """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port`` with the
-    database at ``database_url``, more arguments and ``COMPLAINT_*`` variables, ready."""
+    database at ``database_url`` (migrated), more arguments, and ``settings`` as more variables:
+    ``reviewer_keys='["..."]'`` sets ``COMPLAINT_REVIEWER_KEYS``, an upper-case name (another
+    program's, such as ``PROMETHEUS_MULTIPROC_DIR``) is set as it is."""
+    variables = {name if name.isupper() else f"COMPLAINT_{name.upper()}": value
+                 for name, value in settings.items()}  # fmt: skip
     env = {**os.environ, "COMPLAINT_DATABASE_URL": database_url,
-           "COMPLAINT_LOG_LEVEL": "WARNING", **env}  # fmt: skip
+           "COMPLAINT_LOG_LEVEL": "WARNING", **variables}  # fmt: skip
     server = subprocess.Popen(  # the command `make run` uses
         [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), *args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -184,6 +209,21 @@ def stop_service(server: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> 
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
+
+
+def desk_sign_ins_held(client: httpx2.Client, looks: int, key: str | None = None) -> list[bool]:
+    """Sign in to the review desk through its form, then look at the desk ``looks`` times: for
+    each look, whether it shows the reviewer signed in (each request may meet another process,
+    which must read the session another signed)."""
+    page = client.get("/review").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token is not None, "no sign-in form"
+    form = {"csrf": token.group(1), "reviewer": "Petugas Uji"} | ({"key": key} if key else {})
+    answer = client.post("/review/signin", data=form, follow_redirects=False)
+    assert answer.headers.get("location") == "/review", answer.text
+    return [
+        "Petugas: <strong>Petugas Uji</strong>" in client.get("/review").text for _ in range(looks)
+    ]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -1,6 +1,6 @@
 """service/deploy's nginx site, run by Debian's nginx on loopback in front of two service
 processes on one PostgreSQL database: TLS, body caps (413), per-key rate limits (429 with
-Retry-After), and both processes serving."""
+Retry-After), both processes serving one duplicate window and one desk session."""
 
 import asyncio
 import json
@@ -20,13 +20,16 @@ import httpx2
 import pytest
 
 from tests.databases import PostgresCluster
-from tests.fixtures import free_port, start_service, stop_service
+from tests.fixtures import desk_sign_ins_held, free_port, start_service, stop_service
 
 DEPLOY = Path(__file__).parents[1] / "service" / "deploy"
 SITE = DEPLOY / "nginx" / "complaint-nlp.conf"
 LOCATIONS = DEPLOY / "nginx" / "complaint-nlp-locations.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 KEYS = ["kunci-desk-provinsi-01", "kunci-desk-provinsi-02"]
+REVIEWER_KEY = "kunci-peninjau-provinsi-01"
+#: What /etc/complaint-nlp/env gives every instance: a desk session signed by one is read by all.
+SESSION_SECRET = "rahasia-sesi-bersama-kedua-instans-0001"
 ORIGINAL = "Jembatan penyeberangan di depan pasar Rau retak dan goyang, mohon segera diperiksa"
 
 
@@ -85,7 +88,8 @@ def deployment(postgres: PostgresCluster) -> Iterator[tuple[str, str, list[int],
     servers: list[subprocess.Popen[bytes]] = []
     starting = [
         threading.Thread(target=lambda p=port: servers.append(start_service(
-            database, p, COMPLAINT_API_KEYS=json.dumps(KEYS), COMPLAINT_CLASSIFY_WORKERS="1")))
+            database, p, api_keys=json.dumps(KEYS), reviewer_keys=json.dumps([REVIEWER_KEY]),
+            session_secret=SESSION_SECRET, classify_workers="1")))
         for port in ports
     ]  # fmt: skip
     nginx: subprocess.Popen[bytes] | None = None
@@ -147,6 +151,8 @@ def test_https_only_and_both_processes_serve_one_duplicate_window(
         for i in range(10):
             assert client.post("/v1/classify", json={"text": f"keluhan {i}"}).status_code == 200
         hidden = client.get("/metrics")
+    with _client(deployment, KEYS[0]) as browser:  # nginx alternates: each step meets the other
+        signed_in = desk_sign_ins_held(browser, 4, key=REVIEWER_KEY)
     assert redirect.status_code == 301
     assert redirect.headers["location"].startswith("https://")
     assert ready.status_code == 200
@@ -155,6 +161,7 @@ def test_https_only_and_both_processes_serve_one_duplicate_window(
     assert again.json()["duplicate_of"]["id"] == "J-1"
     assert hidden.status_code == 404  # Prometheus scrapes each instance, not the public address
     assert hidden.headers["content-type"] == "application/problem+json"
+    assert signed_in == [True] * 4
     for port in ports:  # each instance, scraped directly as Prometheus would
         metrics = httpx2.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
         served = re.search(

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 
 import complaint_nlp
+import service
 
 README = Path(__file__).parents[1] / "README.md"
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(complaint_nlp.__path__, prefix="complaint_nlp.")
+    m.name
+    for package in (complaint_nlp, service)
+    for m in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
 )
 
 

@@ -224,7 +224,9 @@ def test_rules_of_the_routing_table(
     classification = with_cues(manual_classification(*labels), *cues)
     effective, result = route_with_rules(classification, TABLE)
     assert (result.unit_id, result.cc, result.rule, result.kind) == (unit_id, cc, rule, kind)
-    assert result.escalate == escalate
+    assert result.escalate == escalate == effective.escalate
+    if rule == "life_safety":
+        assert effective.urgency == "high"  # people in danger now: LABELS.md's `high`
     if rule is not None:
         assert any(f"rule {rule!r}" in reason for reason in result.reasons)
     if kind is not None:

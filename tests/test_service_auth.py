@@ -81,3 +81,10 @@ def test_a_forged_forwarded_for_does_not_make_a_remote_caller_local(tmp_path: Pa
         )
     assert response.status_code == 403
     assert "not through a proxy" in response.json()["detail"]
+
+
+def test_reviewer_keys_open_the_network_the_admin_key_alone_does_not() -> None:
+    assert Settings(reviewer_keys=[KEY]).serves_network  # type: ignore[list-item]
+    assert Settings(api_keys=[KEY]).serves_network  # type: ignore[list-item]
+    assert not Settings(admin_key=KEY).serves_network  # type: ignore[arg-type]
+    assert not Settings().serves_network

@@ -156,3 +156,20 @@ def test_feedback_texts_obey_the_text_limit(tmp_path: Path) -> None:
     assert long.status_code == 413
     assert "limit is 100" in long.json()["detail"]
     assert huge.status_code == 413  # refused on its size before it is read (a 10 MB text was)
+
+
+def test_a_complaint_that_needs_review_is_not_answered_unless_queued(
+    database: str, tmp_path: Path
+) -> None:
+    flagged = {
+        "id": "K-9",
+        "text": "Anak saya belum dapat kartu KIS padahal sudah daftar, besok mau operasi",
+    }
+    with (
+        write_locked(database),
+        service_client(tmp_path, database_url=database, database_timeout_seconds=0.5) as app,
+    ):
+        response = app.post("/v1/classify", json=flagged)
+        assert response.status_code == 503
+        assert response.json()["type"].endswith(":database-unavailable")
+        assert app.post("/v1/classify", json={"text": "jalan rusak"}).status_code == 200

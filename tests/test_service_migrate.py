@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Column, Integer, String, Table, create_engine, insert, inspect, select
 
 import service.app  # every table the service uses is on the metadata
-from service import migrate
+from service import migrate, review
 from service.database import metadata
 from service.errors import SchemaMismatchError
 from service.feedback import feedback, idempotency
@@ -37,14 +37,19 @@ def test_migrations_build_exactly_the_tables_the_service_defines(database: str) 
         engine.dispose()
 
 
-def test_a_database_made_before_migrations_is_taken_over_with_its_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "release", [[feedback, idempotency], [feedback, idempotency, review.items, review.decisions]]
+)
+def test_a_database_made_before_migrations_is_taken_over_with_its_rows(
+    release: list[Table], tmp_path: Path
+) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
     row = {"complaint_id": "LAMA-1", "text": "jalan rusak", "category": "", "urgency": "high",
            "unit": "", "reviewer": "petugas", "created_at": datetime.now(UTC)}  # fmt: skip
     try:
         with engine.begin() as connection:  # as create_all made it before issue #15
-            metadata.create_all(connection, tables=[feedback, idempotency])
+            metadata.create_all(connection, tables=release)
             connection.execute(insert(feedback).values(**row))
         assert migrate.upgrade(url) == (None, migrate.head())
         with engine.connect() as connection:

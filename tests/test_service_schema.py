@@ -26,14 +26,16 @@ from tests.fixtures import LOCAL
 
 # Schemathesis collects the operations at import time, so the app (and its lifespan: model,
 # routing table, database) starts here and stops when the test process exits. It runs as a
-# networked deployment would: with API keys (its own client is not a local address).
+# networked deployment would: with keys, its own being the admin's so that every operation (the
+# review queue and the export too) is reached.
 _folder = tempfile.TemporaryDirectory()
 _KEY = "kunci-uji-schemathesis"
 _app = create_app(
     Settings(
         database_url=migrated_sqlite(Path(_folder.name) / "f.db"),
         max_batch_items=20,
-        api_keys=[SecretStr(_KEY)],
+        api_keys=[SecretStr("kunci-uji-klien-api-01")],
+        admin_key=SecretStr(_KEY),
         classify_workers=1,
     )
 )
@@ -84,3 +86,13 @@ def test_hostile_payloads_get_documented_answers(path: str, raw: bytes) -> None:
     response = case.call(headers={"X-API-Key": _KEY})
     assert 400 <= response.status_code < 500, response.text
     case.validate_response(response, checks=CHECKS, headers={"X-API-Key": _KEY})
+
+
+def test_the_schemas_label_sets_are_the_librarys() -> None:
+    from typing import get_args
+
+    from complaint_nlp.labels import CATEGORIES, URGENCIES
+    from service.schemas import Category, Urgency
+
+    assert get_args(Category) == CATEGORIES
+    assert set(get_args(Urgency)) == set(URGENCIES)

@@ -11,6 +11,8 @@ import complaint_nlp
 from service.settings import ConfigurationError, Settings, load_settings
 
 SECRET = "short-secret"
+#: A usable key, in two role lists at once.
+TWICE = f'["{SECRET * 2}"]'
 
 
 def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -33,6 +35,10 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"COMPLAINT_LOG_LEVEL": "LOUD"}, "COMPLAINT_LOG_LEVEL"),
         ({"COMPLAINT_DATABASE_URL": "::nonsense::"}, "COMPLAINT_DATABASE_URL"),
         ({"COMPLAINT_MAX_BATCH_BYTES": "2048", "COMPLAINT_MAX_BODY_BYTES": "4096"}, "max_batch"),
+        ({"COMPLAINT_REVIEWER_KEYS": f'["{SECRET}"]'}, "COMPLAINT_REVIEWER_KEYS[0]"),
+        ({"COMPLAINT_SESSION_SECRET": SECRET}, "COMPLAINT_SESSION_SECRET"),
+        ({"COMPLAINT_REVIEW_QUEUE": "perhaps"}, "COMPLAINT_REVIEW_QUEUE"),
+        ({"COMPLAINT_API_KEYS": TWICE, "COMPLAINT_REVIEWER_KEYS": TWICE}, "listed twice"),
     ],
 )
 def test_bad_settings_are_one_line_without_a_traceback(env: dict[str, str], named: str) -> None:
@@ -42,7 +48,7 @@ def test_bad_settings_are_one_line_without_a_traceback(env: dict[str, str], name
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith("error: invalid settings: ")
     assert named in lines[0]
-    assert SECRET not in run.stderr  # a key is never printed back
+    assert SECRET not in run.stderr  # a key or secret is never printed back
 
 
 def test_load_settings_raises_a_library_error(monkeypatch: pytest.MonkeyPatch) -> None:

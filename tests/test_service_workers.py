@@ -1,5 +1,6 @@
 """``python -m service --workers 2``: two HTTP processes on one port share the duplicate window
-(through the database) and the metrics (through PROMETHEUS_MULTIPROC_DIR)."""
+(through the database), the metrics (through PROMETHEUS_MULTIPROC_DIR) and the desk's
+sessions (one secret)."""
 
 import asyncio
 import os
@@ -10,7 +11,7 @@ import httpx2
 import pytest
 
 from service.observability import multiprocess_folder
-from tests.fixtures import free_port, start_service, stop_service
+from tests.fixtures import desk_sign_ins_held, free_port, start_service, stop_service
 
 ORIGINALS = [
     f"lampu penerangan jalan nomor {i + 10} di gang melati {i * 13 + 10} mati sudah seminggu"
@@ -49,6 +50,10 @@ def test_two_processes_share_the_duplicate_window_and_the_metrics(
         again = asyncio.run(_send(url, [{"id": f"B-{i}", "text": t + ", mohon segera"}
                                         for i, t in enumerate(ORIGINALS)]))  # fmt: skip
         scrapes = [httpx2.get(f"{url}/metrics", timeout=10).text for _ in range(4)]
+        # A connection per request, so that the desk's requests meet both processes.
+        fresh = httpx2.Limits(max_keepalive_connections=0)
+        with httpx2.Client(base_url=url, limits=fresh, timeout=30) as browser:
+            signed_in = desk_sign_ins_held(browser, 8)
     finally:
         stop_service(server)
     assert [r.status_code for r in first + again] == [200] * 60
@@ -59,6 +64,7 @@ def test_two_processes_share_the_duplicate_window_and_the_metrics(
     # Whichever process answers a scrape, it counts every process's requests.
     assert {_counted(text, "/v1/classify", 200) for text in scrapes} == {60.0}
     assert all("complaint_classify_busy_workers 0.0" in text for text in scrapes)
+    assert signed_in == [True] * 8  # one session secret for both processes
 
 
 def test_the_metrics_folder_is_made_and_removed_or_emptied(

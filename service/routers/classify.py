@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter
 
 from complaint_nlp import TriageResult
 from complaint_nlp.triage import triage_checked
+from service import review
 from service.auth import Authorized
 from service.dependencies import Classifier, State
 from service.guard import GuardedRoute
@@ -44,6 +46,11 @@ async def _triage(
     matches = await state.duplicates.check(texts, ids)
     results = triage_checked(classified, ids, matches, table=state.table)
     state.metrics.observe(r.classification for r in results)
+    queued = any(review.needs_a_person(r.classification) for r in results)
+    if queued and state.settings.review_queue:
+        # Before answering: a complaint that needs a person is never lost between the answer
+        # and the queue (a database fault is a 503, and a retry is queued once).
+        await asyncio.to_thread(review.enqueue, state.database, results, texts, state.table)
     return results
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from complaint_nlp.persistence import model_summary
 from service.auth import Authorized
 from service.dependencies import ModelMetadata
 from service.guard import GuardedRoute
@@ -22,19 +23,6 @@ router = APIRouter(
 
 @router.get("/model")
 async def model_info(meta: ModelMetadata) -> dict[str, Any]:
-    """Name, version, backend, labels, thresholds and gold-test metrics of the model."""
-    metrics = meta.get("metrics", {})
-    return {
-        "name": meta.get("name"),
-        "version": meta.get("version"),
-        "backend": meta.get("backend"),
-        "labels": meta.get("labels"),
-        "thresholds": meta.get("thresholds"),
-        "data": meta.get("data"),
-        "gold_test": {
-            head: {k: metrics.get(head, {}).get(k) for k in ("accuracy", "macro_f1")}
-            for head in ("category", "urgency")
-        }
-        | {"high_recall": metrics.get("urgency", {}).get("high_recall")},
-        "library_versions": meta.get("library_versions"),
-    }
+    """Name, version, backend, labels, thresholds, how it was fitted and its gold-test metrics
+    (:func:`complaint_nlp.persistence.model_summary`)."""
+    return model_summary(meta)

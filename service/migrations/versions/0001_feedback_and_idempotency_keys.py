@@ -1,7 +1,7 @@
 """Feedback and idempotency keys: the tables that ``metadata.create_all`` made before migrations.
 
-Revision 0001, written 2026-11-30. A database made before migrations holds exactly these, so
-:mod:`service.migrate` records such a database as at this revision instead of running it.
+Revision 0001, written 2026-11-30. A database made before migrations with exactly these is
+recorded by :mod:`service.migrate` as at this revision instead of running it.
 """
 
 from __future__ import annotations

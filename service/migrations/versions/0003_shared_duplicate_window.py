@@ -1,6 +1,6 @@
 """The duplicate window shared by every process on the database (service.duplicates).
 
-Revision 0002, written 2026-11-30. ``duplicate_clock`` starts with its one row: the last sequence
+Revision 0003, written 2026-11-30. ``duplicate_clock`` starts with its one row: the last sequence
 number given is 0.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,199 @@
+"""The desk page's access rules (service/routers/desk.py, service/session.py) through the real
+app: who may sign in, what the session cookie holds, CSRF tokens, and the page's headers. The
+desk in a browser is tests/test_desk_browser.py."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from service.app import create_app
+from service.errors import ForbiddenError
+from service.session import COOKIE, Session, Sessions
+from service.settings import Settings
+from tests.databases import migrated_sqlite
+from tests.fixtures import ADMIN_KEY, DESK_COMPLAINTS, KEY, LOCAL, service_client
+
+REVIEWER_KEY = "kunci-peninjau-uji-02"
+SECRET = "rahasia-sesi-uji-yang-panjang-sekali-0001"
+
+
+def test_a_session_survives_only_unaltered_and_unexpired() -> None:
+    sessions = Sessions(b"s" * 32, hours=1)
+    session = sessions.signed_in("petugas-1", sessions.key_id(KEY))
+    cookie = sessions.dump(session)
+    assert sessions.load(cookie) == session
+    assert KEY not in cookie
+    payload, signature = cookie.split(".")
+    forged = Sessions(b"t" * 32, hours=1).dump(session)
+    tampered = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1] + "." + signature
+    for bad in (forged, tampered, cookie + "x", "", "a.b.c", None):
+        assert sessions.load(bad) is None
+    expired = Session(session.nonce, int(time.time()) - 1, "petugas-1", session.key_id)
+    assert sessions.load(sessions.dump(expired)) is None
+
+
+def test_a_csrf_token_belongs_to_one_session() -> None:
+    sessions = Sessions(b"s" * 32, hours=1)
+    mine, theirs = sessions.anonymous(), sessions.anonymous()
+    sessions.check_csrf(mine, sessions.csrf_token(mine))
+    for token in (sessions.csrf_token(theirs), "", None):
+        with pytest.raises(ForbiddenError):
+            sessions.check_csrf(mine, token)
+    # Signing in gives a new nonce: a token seen before signing in is worth nothing after.
+    signed = sessions.signed_in("petugas-1", "")
+    with pytest.raises(ForbiddenError):
+        sessions.check_csrf(signed, sessions.csrf_token(mine))
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str, key: str | None = None) -> str:
+    """Sign in through the form; the location it sends the browser to."""
+    token = csrf(client.get("/review").text)
+    form = {"csrf": token, "reviewer": name} | ({"key": key} if key else {})
+    answer = client.post("/review/signin", data=form, follow_redirects=False)
+    assert answer.status_code == 303
+    return answer.headers["location"]
+
+
+@pytest.fixture(scope="module")
+def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    folder = tmp_path_factory.mktemp("desk")
+    settings = Settings(
+        database_url=migrated_sqlite(folder / "desk.db"), classify_workers=1,
+        api_keys=[SecretStr(KEY)], reviewer_keys=[SecretStr(REVIEWER_KEY)],
+        admin_key=SecretStr(ADMIN_KEY), session_secret=SecretStr(SECRET),
+    )  # fmt: skip
+    # https: the desk's cookie is Secure whenever keys are set, and is sent back over TLS only.
+    with TestClient(create_app(settings), client=LOCAL, base_url="https://testserver") as client:
+        for complaint_id, text in DESK_COMPLAINTS:
+            client.post("/v1/classify", json={"id": complaint_id, "text": text},
+                        headers={"X-API-Key": KEY})  # fmt: skip
+        yield client
+
+
+@pytest.fixture
+def fresh(keyed: TestClient) -> Iterator[TestClient]:
+    """The keyed app, without cookies from other tests."""
+    keyed.cookies.clear()
+    yield keyed
+    keyed.cookies.clear()
+
+
+@pytest.mark.parametrize(
+    ("key", "admitted"), [(REVIEWER_KEY, True), (ADMIN_KEY, True), (KEY, False), ("x" * 20, False)]
+)
+def test_only_reviewer_and_admin_keys_sign_in(fresh: TestClient, key: str, admitted: bool) -> None:
+    assert sign_in(fresh, "petugas-1", key) == ("/review" if admitted else "/review?gagal=1")
+    page = fresh.get("/review").text
+    assert ('id="aduan"' in page) is admitted
+    assert ("Tidak bisa masuk" in fresh.get("/review?gagal=1").text) is not admitted
+
+
+def test_the_cookie_and_the_page_headers(fresh: TestClient) -> None:
+    fresh.get("/review")
+    token = csrf(fresh.get("/review").text)
+    answer = fresh.post(
+        "/review/signin", data={"csrf": token, "reviewer": "petugas-1", "key": REVIEWER_KEY},
+        follow_redirects=False,
+    )  # fmt: skip
+    cookie = answer.headers["set-cookie"].lower()
+    for part in ("httponly", "samesite=strict", "secure", "path=/review", "max-age=36000"):
+        assert part in cookie
+    page = fresh.get("/review")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["cache-control"] == "no-store"
+    assert "0812" not in page.text and "[TELEPON]" in page.text
+
+
+def test_forms_need_the_sessions_csrf_token(fresh: TestClient) -> None:
+    sign_in(fresh, "petugas-1", REVIEWER_KEY)
+    item = re.search(r'action="/review/items/(\d+)"', fresh.get("/review").text)
+    assert item is not None
+    path = f"/review/items/{item.group(1)}"
+    for token in ("", "salah", csrf(fresh.get("/review").text)[:-1]):
+        answer = fresh.post(path, data={"csrf": token, "action": "confirm"})
+        assert answer.status_code == 403
+        assert answer.headers["content-type"] == "application/problem+json"
+    answer = fresh.post(path, data={"action": "confirm"}, headers={"content-type": "text/plain"})
+    assert answer.status_code == 415
+    answer = fresh.post(path, content=b"a=" + b"x" * 20_000,
+                        headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert answer.status_code == 413
+    fresh.cookies.clear()  # no session: back to the sign-in page, nothing decided
+    answer = fresh.post(path, data={"action": "confirm", "csrf": "x"}, follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (303, "/review")
+
+
+def test_sign_out_ends_the_session(fresh: TestClient) -> None:
+    sign_in(fresh, "petugas-1", REVIEWER_KEY)
+    token = csrf(fresh.get("/review").text)
+    answer = fresh.post("/review/signout", data={"csrf": token}, follow_redirects=False)
+    assert answer.headers["set-cookie"].startswith(f'{COOKIE}="";')
+    assert "max-age=0" in answer.headers["set-cookie"].lower()
+    assert 'id="reviewer"' in fresh.get("/review").text
+
+
+def test_a_session_ends_with_its_keys_role(tmp_path: Path) -> None:
+    cookie = Sessions(SECRET.encode(), hours=1)
+    value = cookie.dump(cookie.signed_in("petugas-1", cookie.key_id(REVIEWER_KEY)))
+    # The same secret after a restart: the session opens the desk while its key is a reviewer's,
+    # and no longer once it is an API key only.
+    for role, opens in (("reviewer_keys", True), ("api_keys", False)):
+        keys: dict[str, Any] = {role: [REVIEWER_KEY], "session_secret": SECRET}
+        with service_client(tmp_path, LOCAL, **keys) as app:
+            app.cookies.set(COOKIE, value, domain="testserver.local")
+            page = app.get("https://testserver/review").text
+            assert ("Petugas: <strong>petugas-1" in page) is opens, role
+
+
+def test_without_keys_the_desk_is_for_this_machine_only(tmp_path: Path) -> None:
+    with service_client(tmp_path) as app:
+        page = app.get("/review").text
+        assert 'id="reviewer"' in page and 'id="key"' not in page  # a name is enough
+        assert sign_in(app, "petugas-lokal") == "/review"
+        assert "petugas-lokal" in app.get("/review").text
+    with service_client(tmp_path, caller=("192.0.2.10", 40000)) as remote:
+        assert remote.get("/review").status_code == 403
+
+
+def test_the_desk_decides_and_undoes_through_forms(fresh: TestClient) -> None:
+    sign_in(fresh, "petugas-9", REVIEWER_KEY)
+    page = fresh.get("/review?order=useful").text
+    found = re.search(r'action="/review/items/(\d+)"', page)
+    assert found is not None
+    item = found.group(1)
+    form = {"csrf": csrf(page), "back": "order=useful", "action": "correct",
+            "category": "other", "urgency": "low", "unit_id": "triase"}  # fmt: skip
+    answer = fresh.post(f"/review/items/{item}", data=form, follow_redirects=False)
+    assert answer.headers["location"] == f"/review?order=useful&pesan=correct&aduan={item}"
+    again = fresh.post(f"/review/items/{item}", data=form, follow_redirects=False)
+    assert again.headers["location"].endswith(f"pesan=conflict&aduan={item}")
+    bad = fresh.post(f"/review/items/{item}", data=form | {"category": "nonsense"},
+                     follow_redirects=False)  # fmt: skip
+    assert "pesan=invalid" in bad.headers["location"]
+    undone = fresh.post("/review/undo", data={"csrf": form["csrf"]}, follow_redirects=False)
+    assert undone.headers["location"] == f"/review?pesan=undone&aduan={item}&item={item}"
+    assert f"Aduan #{item}" in fresh.get(undone.headers["location"]).text
+
+
+def test_the_desk_files_are_served_and_nothing_else(keyed: TestClient) -> None:
+    for name, media in (("desk.css", "text/css"), ("desk.js", "text/javascript")):
+        answer = keyed.get(f"/review/static/{name}")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(media)
+    assert keyed.get("/review/static/..%2fapp.py").status_code == 404
+    assert keyed.get("/review/static/app.py").status_code == 404
