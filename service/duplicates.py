@@ -75,6 +75,10 @@ clock = Table(
 )
 #: Rows that left the window are deleted when the sequence crosses a multiple of this.
 PRUNE_EVERY = 512
+#: A request waits this long at most for its check. A locked database gives up far sooner (its
+#: timeout) and the check goes on locally; only a database that hangs takes this long, and the
+#: request is answered 503.
+CHECK_SECONDS = 30
 # Built once: building a statement costs more than SQLite takes to run it. Measured 2026-11-30
 # on SQLite, one process: a check's transaction took 0.59 ms with its statements built each
 # time (and the catch-up query run when nothing was new), 0.14 ms as it is.
@@ -154,7 +158,14 @@ class SharedDuplicates:
         future: asyncio.Future[list[DuplicateMatch | None]]
         future = asyncio.get_running_loop().create_future()
         self._queue.put(_Request(texts, ids, future))
-        return await future
+        try:
+            async with asyncio.timeout(CHECK_SECONDS):
+                return await future
+        except TimeoutError:
+            log.error("a duplicate check took over %d s: the database hangs", CHECK_SECONDS)
+            raise DatabaseUnavailableError(
+                "the duplicate check did not finish in time; try again", retry_after=RETRY_AFTER
+            ) from None
 
     def check_batch(
         self, texts: Iterable[str], ids: Iterable[str | None] | None = None

@@ -2,10 +2,13 @@
 it, on SQLite and on PostgreSQL."""
 
 import threading
+import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from service import duplicates
 from service.database import Database
 from service.duplicates import PRUNE_EVERY, SharedDuplicates, signatures
 from tests.databases import write_locked
@@ -93,3 +96,20 @@ def test_a_locked_database_leaves_classification_answered_and_checks_local(
             again = app.post("/v1/classify", json={"text": RESENT, "id": "K-2"})
         assert first.status_code == again.status_code == 200
         assert again.json()["duplicate_of"]["id"] == "K-1"  # this process's window
+
+
+def test_a_hung_database_is_503_within_the_check_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(duplicates, "CHECK_SECONDS", 0.3)
+    with service_client(tmp_path) as app:
+        shared = app.app.state.service.duplicates  # type: ignore[attr-defined]
+        hung = threading.Event()
+        monkeypatch.setattr(shared, "_check", lambda group: hung.wait(10))
+        start = time.perf_counter()
+        answer = app.post("/v1/classify", json={"text": ORIGINAL})
+        seconds = time.perf_counter() - start
+        hung.set()
+    assert answer.status_code == 503
+    assert answer.json()["type"].endswith(":database-unavailable")
+    assert seconds < 2.0
