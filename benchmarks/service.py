@@ -304,3 +304,7 @@ def processes_side_by_side(
                   f"{rate}/s: p95 {open_p95:.1f} ms; errors {errors}; load {load:.1f}")  # fmt: skip
         report(f"{backend}, {shape}: errors", str(sum(r[3] for r in results)), "0",
                all(r[3] == 0 for r in results))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
