@@ -7,6 +7,7 @@ It knows nothing of routing: :mod:`complaint_nlp.triage` builds on it and on
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from complaint_nlp.results import Classification
 
 __all__ = ["Classification", "ComplaintClassifier", "Thresholds"]
 
+_LETTER = re.compile(r"[^\W\d_]")
 #: Returns ``(features, heads)``: the fitted estimators of a classifier loaded without them.
 EstimatorLoader = Callable[[], tuple[Any, Mapping[str, Any]]]
 
@@ -234,7 +236,7 @@ class ComplaintClassifier:
         # Each distinct pair once: a long text repeats them (20,000 characters of "08 " did 6,666
         # times over). Numbers (RT 02, 3 hari) explain nothing alone.
         for word, token in dict.fromkeys(reading.analysis.pairs):
-            if token not in surface and any(c.isalpha() for c in word):
+            if token not in surface and (word.isalpha() or _LETTER.search(word)):
                 surface[token] = word
         out = {}
         for head, weights in pushes.items():

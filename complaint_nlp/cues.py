@@ -35,21 +35,24 @@ __all__ = ["Cue", "CueSet"]
 DEFAULT_FILE = "cues.toml"
 _NAME = r"^[a-z][a-z0-9_]*$"
 _LITERAL = re.compile(r"[a-z0-9][a-z0-9 -]*")
-_PREFIX = 2  # triggers are looked up by their first two letters
+_SHORTEST = 2  # a trigger word has at least two letters
 # Where a word can begin in normalised text: words are separated by spaces, and a hyphenated
 # word ("gorong-gorong") has a word boundary inside.
 _WORD = re.compile(r"[^ -]+")
 
 
-def _triggers(pattern: str) -> tuple[str, ...] | None:
-    r"""The words one of which starts every match of ``pattern`` (compared as prefixes of the
-    text's words), or ``None`` when the pattern is not of the simple forms ``\bword...`` and
-    ``\b(?:word one|word two)...`` whose alternatives are plain words.
+def _triggers(pattern: str) -> tuple[tuple[str, bool], ...] | None:
+    r"""The words one of which starts every match of ``pattern``, each with whether it may be
+    only the start of the text's word (``True``: a prefix, as in ``pohon\w*``); ``None`` when
+    the pattern is not of the simple forms ``\bword...`` and ``\b(?:word one|word two)...``
+    whose alternatives are plain words.
 
     >>> _triggers(r"\b(?:pohon|dahan)\w* (?:\w+ ){0,3}tumbang")
-    ('pohon', 'dahan')
-    >>> _triggers(r"\bmohon\b(?! maaf)"), _triggers(r"\b(?:[1-9]\d* hari)"), _triggers("pp")
-    (('mohon',), None, None)
+    (('pohon', True), ('dahan', True))
+    >>> _triggers(r"\b(?:sudah ada|telah)\b korban"), _triggers(r"\bmohon\b(?! maaf)")
+    ((('sudah', False), ('telah', False)), (('mohon', False),))
+    >>> _triggers(r"\b(?:[1-9]\d* hari)"), _triggers("pp")
+    (None, None)
     """
     if not pattern.startswith("\\b"):
         return None
@@ -63,17 +66,23 @@ def _triggers(pattern: str) -> tuple[str, ...] | None:
                 end = i
                 break
         alternatives = rest[3:end].split("|") if end > 0 else []
+        after = rest[end + 1 :] if end > 0 else ""
     else:
         word = re.match(r"[a-z0-9-]+", rest)
         alternatives = [word.group(0)] if word else []
+        after = rest[word.end() :] if word else ""
+    # The word ends where the pattern says so: a boundary, a space that must be there (not
+    # " ?": "se ?rumah" also matches "serumah") or the pattern's end.
+    space = after.startswith(" ") and after[1:2] not in ("?", "*", "{")
+    whole = after == "" or after.startswith("\\b") or space
     words = []
     for alternative in alternatives:
         if not _LITERAL.fullmatch(alternative):
             return None
-        first = alternative.replace("-", " ").split()[0]
-        if len(first) < _PREFIX:
+        parts = alternative.replace("-", " ").split()
+        if len(parts[0]) < _SHORTEST:
             return None
-        words.append(first)
+        words.append((parts[0], len(parts) == 1 and not whole))
     return tuple(words) or None
 
 
@@ -182,39 +191,65 @@ class CueSet:
         text begins with one of them (Surabaya complaints on a busy machine: 310 -> 105 us a
         text, the same cues and phrases on all 10,064).
         """
-        always, triggers = self._index
-        starts: dict[tuple[int, int], list[int]] = {}
+        always, exact, prefixes, lengths = self._index
+        starts: dict[int, dict[int, list[int]]] = {}
+
+        def hit(entries: list[tuple[int, int]], at: int) -> None:
+            for number, k in entries:
+                starts.setdefault(number, {}).setdefault(k, []).append(at)
+
         for found in _WORD.finditer(clean):
             word = found.group(0)
-            for trigger, number, k in triggers.get(word[:_PREFIX], ()):
-                if word.startswith(trigger):
-                    starts.setdefault((number, k), []).append(found.start())
+            if word in exact:
+                hit(exact[word], found.start())
+            if word[:_SHORTEST] in prefixes:
+                for size in lengths:
+                    if size > len(word):
+                        break
+                    if word[:size] in prefixes:
+                        hit(prefixes[word[:size]], found.start())
         out = {}
         for number, cue in enumerate(self.cues):
             if number in always:
                 phrase = cue.evidence(clean)
+            elif number in starts:
+                at = starts[number]
+                phrase = cue.evidence(clean, [at.get(k, []) for k in range(len(cue.patterns))])
             else:
-                at = [starts.get((number, k), []) for k in range(len(cue.patterns))]
-                phrase = cue.evidence(clean, at) if any(at) else None
+                continue
             if phrase is not None:
                 out[cue.name] = phrase
         return out
 
     @functools.cached_property
-    def _index(self) -> tuple[set[int], dict[str, list[tuple[str, int, int]]]]:
-        """The cues whose patterns are searched everywhere, and the trigger words of the other
-        cues' patterns by their first letters: ``(word, cue number, pattern number)``."""
+    def _index(
+        self,
+    ) -> tuple[
+        set[int], dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]], list[int]
+    ]:
+        """The cues whose patterns are searched everywhere; the other patterns by trigger word
+        (``(cue number, pattern number)``), whole words and prefixes apart; and the prefixes'
+        lengths, ascending: a word of the text is looked up whole, then by its prefixes of
+        those lengths."""
         always: set[int] = set()
-        triggers: dict[str, list[tuple[str, int, int]]] = {}
+        exact: dict[str, list[tuple[int, int]]] = {}
+        prefixes: dict[str, list[tuple[int, int]]] = {}
         for number, cue in enumerate(self.cues):
             found = [_triggers(p.pattern) for p in cue.patterns]
             if any(words is None for words in found):
                 always.add(number)
                 continue
             for k, words in enumerate(found):
-                for word in dict.fromkeys(words or ()):
-                    triggers.setdefault(word[:_PREFIX], []).append((word, number, k))
-        return always, triggers
+                for word, prefix in dict.fromkeys(words or ()):
+                    (prefixes if prefix else exact).setdefault(word, []).append((number, k))
+        # A word that is both a whole trigger and a prefix trigger of the same pattern would
+        # count twice: harmless, the positions are only tried, in order.
+        lengths = sorted({len(word) for word in prefixes})
+        # The two-letter start of every prefix, as a key with no entries: most words are turned
+        # away by one lookup.
+        for word in list(prefixes):
+            prefixes.setdefault(word[:_SHORTEST], [])
+        return always, exact, prefixes, lengths
 
     def matches(self, text: str) -> list[str]:
         """:meth:`detect` for raw ``text``."""
