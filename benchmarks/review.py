@@ -33,7 +33,7 @@ from benchmarks._common import free_port, report, wait_ready
 from complaint_nlp import Classification, TriageResult, load_routing_table
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
 from complaint_nlp.routing import route_with_rules
-from service import review
+from service import migrate, review
 from service.database import Database
 
 _SYLLABLES = ["ba", "ka", "ra", "ma", "sa", "ti", "lu", "pe", "jo", "nu", "di", "wa"]
@@ -153,6 +153,7 @@ def main(count: int = 100_000, repeat: int = 50) -> None:
     print("== review queue")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "review.db"
+        migrate.upgrade(f"sqlite:///{path}")
         database = Database(f"sqlite:///{path}", timeout=10)
         start = time.perf_counter()
         fill(database, count)

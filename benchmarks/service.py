@@ -14,6 +14,10 @@
    classification runs in worker processes, so a slow request should cost its own time and
    leave the others' latency within 2x.
 4. Batches of 1,000 complaints.
+5. One HTTP process beside two (``python -m service --workers 2``), side by side, on SQLite and
+   on PostgreSQL (a throw-away cluster on loopback, as the tests start): the closed loop's
+   requests/s and p95, and p95 of the open loop at 200 requests/s. Either way two classifier
+   processes: two for the one HTTP process, one for each of two.
 
 CPU per request is the server's CPU time (the main process and its classifier workers, read
 from /proc) over the closed-loop run, divided by its requests.
@@ -22,19 +26,25 @@ from /proc) over the closed-loop run, divided by its requests.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx2
 
 from benchmarks._common import complaint_texts, free_port, report, wait_ready
+from tests.databases import PostgresCluster
 
 
 async def _post(client: httpx2.AsyncClient, text: str, complaint_id: str) -> bool:
@@ -163,46 +173,64 @@ def _batches(url: str, texts: list[str], n: int = 5) -> list[float]:
     return times
 
 
+@contextmanager
+def _service(
+    database_url: str, workers: int = 1, classify_workers: int = 2
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``python -m service`` on a free port of 127.0.0.1, its database migrated first; ready."""
+    port = free_port()
+    env = {**os.environ, "COMPLAINT_DATABASE_URL": database_url, "COMPLAINT_LOG_LEVEL": "WARNING",
+           "COMPLAINT_CLASSIFY_WORKERS": str(classify_workers)}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "service.migrate"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url)
+        yield url, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # whatever outlived it
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+
+
 def main(
     total: int = 5000, concurrency: int = 50, rates: tuple[int, ...] = (100, 200, 300, 400)
 ) -> None:
     print("== service")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     texts = [t[:200] for t in complaint_texts(2000, seed=4)]
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{Path(folder) / 'f.db'}",
-               "COMPLAINT_LOG_LEVEL": "WARNING"}  # fmt: skip
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_ready(url)
-            _batches(url, texts, 1)  # warm the stemmer cache
-            cpu_before = _cpu_seconds(server.pid)
-            latencies, errors = asyncio.run(_load(url, texts, total, concurrency))
-            cpu_ms = (_cpu_seconds(server.pid) - cpu_before) / total * 1000
-            seconds = [asyncio.run(_open_loop(url, texts, 2000, r, concurrency)) for r in rates]
-            print("== service: one pathological request mixed in (open loop, 100 requests/s)")
-            # Each mixed run right after a clean one, both under the same machine load: the
-            # machine may be shared, and its load moves latency more than anything here.
-            mixed = {}
-            for name, slow in (
-                ("one maximal batch", _maximal_batch(texts)),
-                ("one text of unseen words", _unseen_words()),
-            ):
-                wait_ready(url)  # a worker killed by the last run has been replaced
-                clean = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency))
-                load = os.getloadavg()[0]
-                dirty = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency, slow=slow))
-                mixed[name] = (clean, dirty, (load + os.getloadavg()[0]) / 2)
-            wait_ready(url)
-            batch = _batches(url, texts)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        _service(f"sqlite:///{Path(folder) / 'f.db'}") as (url, server),
+    ):
+        _batches(url, texts, 1)  # warm the stemmer cache
+        cpu_before = _cpu_seconds(server.pid)
+        latencies, errors = asyncio.run(_load(url, texts, total, concurrency))
+        cpu_ms = (_cpu_seconds(server.pid) - cpu_before) / total * 1000
+        seconds = [asyncio.run(_open_loop(url, texts, 2000, r, concurrency)) for r in rates]
+        print("== service: one pathological request mixed in (open loop, 100 requests/s)")
+        # Each mixed run right after a clean one, both under the same machine load: the
+        # machine may be shared, and its load moves latency more than anything here.
+        mixed = {}
+        for name, slow in (
+            ("one maximal batch", _maximal_batch(texts)),
+            ("one text of unseen words", _unseen_words()),
+        ):
+            wait_ready(url)  # a worker killed by the last run has been replaced
+            clean = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency))
+            load = os.getloadavg()[0]
+            dirty = asyncio.run(_open_loop(url, texts, 2000, 100, concurrency, slow=slow))
+            mixed[name] = (clean, dirty, (load + os.getloadavg()[0]) / 2)
+        wait_ready(url)
+        batch = _batches(url, texts)
     p50, p95, p99 = _percentiles(latencies)
     elapsed_rate = len(latencies) / sum(latencies) * concurrency
     print(f"/v1/classify closed loop, {total} requests, {concurrency} at a time (about "
@@ -233,3 +261,50 @@ def main(
     report(
         "/v1/classify/batch of 1,000 (median)", f"{median_batch:.2f} s", "< 1 s", median_batch < 1
     )
+    processes_side_by_side()
+
+
+def processes_side_by_side(
+    total: int = 3000, concurrency: int = 50, rate: int = 200, repeat: int = 2
+) -> None:
+    """One HTTP process beside two, on SQLite and on PostgreSQL; each pair run ``repeat`` times,
+    alternating, so that the shared machine's load falls on both alike."""
+    print("== service: one HTTP process or two (python -m service --workers 2)")
+    texts = [t[:200] for t in complaint_texts(2000, seed=4)]
+    cluster = PostgresCluster()  # the tests' throw-away cluster, on loopback
+    cluster.start()
+    runs: dict[tuple[str, int], list[tuple[float, float, float, int, float]]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            fresh = {
+                "SQLite": lambda: f"sqlite:///{Path(folder) / f'{time.monotonic_ns()}.db'}",
+                "PostgreSQL": cluster.new_database,
+            }
+            for backend, new_database in fresh.items():
+                for _, workers in itertools.product(range(repeat), (1, 2)):
+                    with _service(new_database(), workers, 2 // workers) as (url, _):
+                        _batches(url, texts, 1)  # warm every process's stemmer cache a little
+                        start = time.perf_counter()
+                        closed, errors = asyncio.run(_load(url, texts, total, concurrency))
+                        per_second = total / (time.perf_counter() - start)
+                        opened, open_errors = asyncio.run(
+                            _open_loop(url, texts, 2000, rate, concurrency)
+                        )
+                        runs.setdefault((backend, workers), []).append((
+                            per_second, _percentiles(closed)[1], _percentiles(opened)[1],
+                            errors + open_errors, os.getloadavg()[0],
+                        ))  # fmt: skip
+    finally:
+        cluster.stop()
+    for (backend, workers), results in runs.items():
+        shape = "1 HTTP process x 2 classifiers" if workers == 1 else "2 HTTP processes x 1"
+        for per_second, closed_p95, open_p95, errors, load in results:
+            print(f"{backend:<10} {shape:<31} closed loop ({concurrency} at a time): "
+                  f"{per_second:,.0f} requests/s, p95 {closed_p95:.0f} ms; open loop at "
+                  f"{rate}/s: p95 {open_p95:.1f} ms; errors {errors}; load {load:.1f}")  # fmt: skip
+        report(f"{backend}, {shape}: errors", str(sum(r[3] for r in results)), "0",
+               all(r[3] == 0 for r in results))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

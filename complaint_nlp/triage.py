@@ -17,10 +17,10 @@ from complaint_nlp._validation import ensure_text, ensure_texts
 from complaint_nlp.classifier import ComplaintClassifier
 from complaint_nlp.duplicates import DuplicateIndex
 from complaint_nlp.exceptions import InvalidInputError
-from complaint_nlp.results import Classification, TriageResult
+from complaint_nlp.results import Classification, DuplicateMatch, TriageResult
 from complaint_nlp.routing import RoutingTable, load_routing_table, route_with_rules
 
-__all__ = ["TriageResult", "Triager", "triage_classified"]
+__all__ = ["TriageResult", "Triager", "triage_checked", "triage_classified"]
 
 
 class Triager:
@@ -76,6 +76,18 @@ def triage_classified(
     """Apply rules, route and duplicate-check complaints already classified (e.g. in other
     processes)."""
     matches = duplicates.check_batch(texts, ids) if duplicates is not None else [None] * len(texts)
+    return triage_checked(classifications, ids, matches, table=table)
+
+
+def triage_checked(
+    classifications: Sequence[Classification],
+    ids: Sequence[str | None],
+    matches: Sequence[DuplicateMatch | None],
+    *,
+    table: RoutingTable,
+) -> list[TriageResult]:
+    """Apply rules and route complaints already classified and duplicate-checked (the service
+    checks against the window its processes share, in a thread of its own)."""
     out = []
     for complaint_id, classification, match in zip(ids, classifications, matches, strict=True):
         effective, routed = route_with_rules(classification, table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -15,13 +16,19 @@ from fastapi_offline import FastAPIOffline
 from prometheus_client import CONTENT_TYPE_LATEST
 
 import complaint_nlp
-from complaint_nlp import DuplicateIndex, load_routing_table
+from complaint_nlp import load_routing_table
 from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
 from complaint_nlp.persistence import CANARY, read_metadata
 from service.auth import LocalOnlyMiddleware
 from service.database import Database
 from service.dependencies import ServiceState
-from service.errors import DatabaseUnavailableError, ServiceError, install_error_handlers
+from service.duplicates import SharedDuplicates
+from service.errors import (
+    DatabaseUnavailableError,
+    SchemaMismatchError,
+    ServiceError,
+    install_error_handlers,
+)
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
 from service.routers import classify, desk, health, model, route
@@ -48,7 +55,7 @@ async def _start_classifier(
         queue=settings.classify_queue, timeout=settings.classify_timeout_seconds,
     )  # fmt: skip
     await pool.start()
-    metrics.watch(lambda: pool.waiting, lambda: pool.busy)
+    pool.on_change = metrics.classifier_state
     if pool.failure is None:
         try:  # end to end, through a worker's pipe, as requests will go
             await pool.classify([CANARY])
@@ -66,8 +73,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
-        with contextlib.suppress(DatabaseUnavailableError):  # logged; /readyz reports it
-            database.ensure_schema()  # and every database call retries
+        try:
+            database.check_schema()  # every database call checks again until it once succeeds
+        except SchemaMismatchError as exc:  # the service never runs on another schema
+            log.error("%s", exc)
+            database.dispose()
+            raise
+        except DatabaseUnavailableError:  # logged; /readyz reports it
+            pass
+        signature_store = Database(
+            settings.database_url, timeout=settings.database_timeout_seconds, durable=False
+        )
+        duplicates = SharedDuplicates(signature_store, window=settings.duplicate_window)
+        with contextlib.suppress(DatabaseUnavailableError):  # else the first check loads it
+            await asyncio.to_thread(duplicates.load)
+        duplicates.start()
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.serves_network:
             log.warning("no API or reviewer keys: answering callers on this machine only")
@@ -78,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             model_problem=problem,
             pool=pool,
             table=load_routing_table(settings.routing_table),
-            duplicates=DuplicateIndex(window=settings.duplicate_window),
+            duplicates=duplicates,
             database=database,
             metrics=metrics,
         )
@@ -87,10 +107,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if pool is not None:
                 await pool.close()
+            duplicates.close()
             database.dispose()
+            signature_store.dispose()
+            metrics.close()
 
     configure_logging(settings.log_level)
-    metrics = Metrics()
+    metrics = Metrics(settings.prometheus_multiproc_dir)
     # Swagger UI and ReDoc served from the package's own files: /docs works offline.
     app = FastAPIOffline(
         title="complaint_nlp",

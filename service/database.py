@@ -1,7 +1,9 @@
 """The service's database: one engine, its tables, and database faults as 503 answers.
 
-SQLite by default, any SQLAlchemy URL otherwise (PostgreSQL is planned): tables register on
-:data:`metadata` (feedback today; a review queue later) and every call goes through
+SQLite (the default: one machine) or PostgreSQL (psycopg 3, the ``postgres`` extra: several
+machines). Tables register on :data:`metadata` (feedback, the review queue, the duplicate
+window) and are made and changed only by migrations (:mod:`service.migrate`): the service checks
+that the database is at this release's revision and refuses any other. Every call goes through
 :meth:`Database.transaction` or :meth:`Database.faults`, which turn a locked, read-only or
 unreachable database into :class:`~service.errors.DatabaseUnavailableError` (503 with
 ``Retry-After``) within ``timeout`` seconds. Before (issue #12) a locked or read-only SQLite file
@@ -13,12 +15,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from service import migrate
+from service.engine import database_engine
 from service.errors import DatabaseUnavailableError
 
 log = logging.getLogger("complaint_nlp.service")
@@ -29,29 +32,12 @@ RETRY_AFTER = 2
 
 
 class Database:
-    """The engine for ``url``; calls wait at most ``timeout`` seconds for a lock or a connection.
+    """The engine for ``url`` (:func:`~service.engine.database_engine`); calls wait at most
+    ``timeout`` seconds for a lock or a connection."""
 
-    SQL parameters are never logged or put into error messages (``hide_parameters``): they are
-    complaint texts and reviewer names.
-    """
-
-    def __init__(self, url: str, *, timeout: float) -> None:
-        options: dict[str, Any] = {"hide_parameters": True, "pool_timeout": timeout}
-        if url.startswith("sqlite"):
-            # pysqlite's timeout is SQLite's busy timeout: how long a write waits for a lock.
-            options["connect_args"] = {"timeout": timeout}
-            options.pop("pool_timeout")  # SQLite's pool does not wait for connections
-        self.engine: Engine = create_engine(url, **options)
+    def __init__(self, url: str, *, timeout: float, durable: bool = True) -> None:
+        self.engine: Engine = database_engine(url, timeout=timeout, durable=durable)
         self.schema_ready = False
-        if self.engine.dialect.name == "sqlite":
-
-            @event.listens_for(self.engine, "connect")
-            def _durable(connection: Any, _: Any) -> None:
-                # A correction is acknowledged only once it is on disk (tests/test_service_crash).
-                cursor = connection.cursor()
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=FULL")
-                cursor.close()
 
     @contextmanager
     def faults(self) -> Iterator[None]:
@@ -70,24 +56,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One transaction, committed when the block ends (its tables created first)."""
+        """One transaction, committed when the block ends (the schema checked first)."""
         with self.faults():
-            self.ensure_schema()
+            self.check_schema()
             with self.engine.begin() as connection:
                 yield connection
 
-    def ensure_schema(self) -> None:
-        """Create missing tables (retried on every call until it once succeeds)."""
+    def check_schema(self) -> None:
+        """Raise :class:`~service.errors.SchemaMismatchError` unless the database is at this
+        release's schema revision (checked on every call until it once succeeds: a database
+        that is away when the service starts is checked when it comes back)."""
         if not self.schema_ready:
-            with self.faults():
-                metadata.create_all(self.engine)
+            with self.faults(), self.engine.connect() as connection:
+                migrate.require_head(connection)
             self.schema_ready = True
 
     def check_writable(self) -> None:
         """Raise :class:`DatabaseUnavailableError` unless a write could be made now: a statement
         that writes nothing takes the write lock, and is rolled back."""
         with self.faults():
-            self.ensure_schema()
+            self.check_schema()
             with self.engine.connect() as connection, connection.begin() as transaction:
                 table = next(iter(metadata.sorted_tables))
                 connection.execute(text(f"DELETE FROM {table.name} WHERE 1 = 0"))

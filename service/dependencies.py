@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from complaint_nlp import DuplicateIndex, RoutingTable
+from complaint_nlp import RoutingTable
 from service.database import Database
+from service.duplicates import SharedDuplicates
 from service.errors import NotReadyError
 from service.observability import Metrics
 from service.pool import ClassifierPool
@@ -33,7 +34,7 @@ class ServiceState:
     model_problem: str | None
     pool: ClassifierPool | None
     table: RoutingTable
-    duplicates: DuplicateIndex
+    duplicates: SharedDuplicates
     database: Database
     metrics: Metrics
 

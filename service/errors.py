@@ -25,6 +25,7 @@ The service's exceptions, all under :class:`~complaint_nlp.ComplaintNLPError`::
         ├── OverloadedError                      every worker busy and the queue full
         ├── ClassifyTimeoutError                 over the per-request time budget
         ├── DatabaseUnavailableError             the database is locked, read-only or away
+        │   └── SchemaMismatchError              not at this release's schema revision
         └── NotReadyError                        no usable model
 """
 
@@ -111,6 +112,11 @@ class ClassifyTimeoutError(UnavailableError):
 
 class DatabaseUnavailableError(UnavailableError):
     kind = "database-unavailable"
+
+
+class SchemaMismatchError(DatabaseUnavailableError):
+    """The database is not at the schema revision this release needs (service.migrate): the
+    service refuses to start on it, and answers 503 if it meets one later."""
 
 
 class NotReadyError(UnavailableError):

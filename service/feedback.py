@@ -51,8 +51,8 @@ feedback = Table(
     Column("reviewer", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
-# A table of its own rather than a column of feedback: databases made before it need no
-# migration (create_all adds a missing table, never a missing column).
+# A table of its own rather than a column of feedback: it came before migrations, when
+# create_all added a missing table but never a missing column.
 idempotency = Table(
     "feedback_idempotency",
     metadata,
@@ -124,7 +124,7 @@ def export_csv(database: Database) -> Iterator[str]:
     run as formulas are escaped (:mod:`complaint_nlp.spreadsheet`). The query runs before this
     returns, so a database fault is a 503, not a broken download."""
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         connection = database.engine.connect()
         try:
             rows = connection.execute(select(feedback).order_by(feedback.c.id))
@@ -148,5 +148,14 @@ def _csv_lines(connection: Any, rows: Any) -> Iterator[str]:
         writer.writerow(EXPORT_COLUMNS)
         yield flush()
         for row in rows:
-            writer.writerow([escape_cell(str(getattr(row, c))) for c in EXPORT_COLUMNS])
+            writer.writerow([_cell(getattr(row, c)) for c in EXPORT_COLUMNS])
             yield flush()
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime):
+        # SQLite gives the stored UTC time back without its zone, PostgreSQL with it: the export
+        # is the same ISO 8601 text from either.
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).isoformat()
+    return escape_cell(str(value))

@@ -1,16 +1,29 @@
 """Prometheus metrics, request ids and structured JSON logs (which never hold request bodies, so
-no PII)."""
+no PII).
+
+Several HTTP processes (``python -m service --workers N``) count into one set of metrics through
+prometheus_client's multiprocess mode: each process writes its values to files in
+``PROMETHEUS_MULTIPROC_DIR`` and ``/metrics``, whichever process answers it, adds up every
+process's files. The variable must be set before the processes start, since prometheus_client
+reads it when it is imported: :func:`multiprocess_folder` does that for ``python -m service``.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import shutil
+import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,9 +38,11 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 
 
 class Metrics:
-    """The service's metrics, in a registry of its own (one per app)."""
+    """The service's metrics, in a registry of its own (one per app); with ``multiprocess``, the
+    folder of every process's values (``PROMETHEUS_MULTIPROC_DIR``), rendered summed."""
 
-    def __init__(self) -> None:
+    def __init__(self, multiprocess: Path | None = None) -> None:
+        self.multiprocess = multiprocess
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "complaint_requests", "HTTP requests", ["method", "route", "status"],
@@ -46,19 +61,21 @@ class Metrics:
             registry=self.registry,
         )  # fmt: skip
 
+        # Set by each process whenever its pool changes (a value read at scrape time would be
+        # only the answering process's); "livesum" adds up the processes still running.
         self.waiting = Gauge(
             "complaint_classify_waiting", "Requests waiting for a classifier worker",
-            registry=self.registry,
+            registry=self.registry, multiprocess_mode="livesum",
         )  # fmt: skip
         self.busy = Gauge(
             "complaint_classify_busy_workers", "Classifier workers classifying now",
-            registry=self.registry,
+            registry=self.registry, multiprocess_mode="livesum",
         )  # fmt: skip
 
-    def watch(self, waiting: Callable[[], float], busy: Callable[[], float]) -> None:
-        """Read the classifier pool's queue and busy workers whenever metrics are scraped."""
-        self.waiting.set_function(waiting)
-        self.busy.set_function(busy)
+    def classifier_state(self, waiting: int, busy: int) -> None:
+        """The classifier pool's queue and busy workers, as they change."""
+        self.waiting.set(waiting)
+        self.busy.set(busy)
 
     def observe(self, results: Iterable[Classification]) -> None:
         for c in results:
@@ -67,7 +84,37 @@ class Metrics:
             self.reviews.labels(str(c.needs_review).lower()).inc()
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.multiprocess is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(self.multiprocess))  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+
+    def close(self) -> None:
+        """This process stops: its gauges leave the sums (its counters stay counted)."""
+        if self.multiprocess is not None:
+            mark_process_dead(os.getpid(), str(self.multiprocess))  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def multiprocess_folder(configured: Path | None) -> Iterator[Path]:
+    """Set ``PROMETHEUS_MULTIPROC_DIR`` for the processes started within: ``configured`` (the
+    variable's own value, read by the settings), emptied of an earlier run's files
+    (prometheus_client would add them in), or a new temporary folder, removed afterwards; the
+    variable is as before afterwards."""
+    if configured is not None:
+        for stale in configured.glob("*.db"):
+            stale.unlink()
+        folder = configured
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="complaint-nlp-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if configured is None:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 class JsonFormatter(logging.Formatter):

@@ -20,6 +20,7 @@ import logging
 import multiprocessing
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -96,6 +97,8 @@ class ClassifierPool:
         self.queue_limit = queue
         self.timeout = timeout
         self.failure: str | None = None
+        #: Called with :attr:`waiting` and :attr:`busy` whenever either may have changed.
+        self.on_change: Callable[[int, int], None] | None = None
         self._context = _context()
         self._workers: list[_Worker] = []
         self._idle: deque[_Worker] = deque()
@@ -249,6 +252,7 @@ class ClassifierPool:
                 worker.task = None
                 self._waiting.appendleft(task)
                 self._lost(worker)
+        self._changed()
 
     @staticmethod
     def _send(worker: _Worker, task: _Task) -> None:
@@ -266,6 +270,7 @@ class ClassifierPool:
                 worker.process.kill()
                 self._lost(worker)
                 break
+        self._changed()
 
     def _lost(self, worker: _Worker) -> None:
         """A worker died or was killed: fail its task and start another in its place."""
@@ -281,6 +286,11 @@ class ClassifierPool:
         asyncio.get_running_loop().run_in_executor(None, self._stop, worker)
         if not self._closing and self.failure is None:
             self._spawn()
+        self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.waiting, self.busy)
 
     def _forget(self, worker: _Worker) -> None:
         worker.ready = False

@@ -12,7 +12,7 @@ other gets :class:`~service.errors.ConflictError` (409). :func:`undo` reopens th
 reviewer decided last (within :data:`UNDO_MINUTES`) and deletes its feedback row in the same
 transaction, so no export taken after an undo holds the undone decision.
 
-The tables live on :data:`service.database.metadata` (ready for a migration tool); every index
+The tables live on :data:`service.database.metadata` (migration 0003); every index
 serves one query of :func:`queue_page` so that a page of 100,000 open items is read by index,
 not by scanning (``python -m benchmarks.review``).
 """
@@ -361,7 +361,7 @@ def queue_page(database: Database, query: QueueQuery) -> QueuePage:
     if query.cursor is not None:
         listed.append(_after(query.order, _decode_cursor(query.order, query.cursor)))
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         with database.engine.connect() as connection:
             found = connection.execute(
                 select(*_COLUMNS)
@@ -380,7 +380,7 @@ def queue_page(database: Database, query: QueueQuery) -> QueuePage:
 def count(database: Database, query: QueueQuery) -> int:
     """How many items match ``query``'s status and filters."""
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         with database.engine.connect() as connection:
             return _count(connection, query.conditions())
 
@@ -394,7 +394,7 @@ def _count(connection: Connection, where: list[ColumnElement[bool]]) -> int:
 def get_item(database: Database, item_id: int) -> dict[str, Any]:
     """One item, open or decided; :class:`NotFoundError` if there is none."""
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         with database.engine.connect() as connection:
             return _view(_fetch(connection, item_id))
 
@@ -466,7 +466,7 @@ def counts(database: Database) -> dict[str, Any]:
     """
     out: dict[str, Any] = {}
     with database.faults():
-        database.ensure_schema()
+        database.check_schema()
         with database.engine.connect() as connection:
             out["open"] = _count(connection, [items.c.status == "open"])
             for column in (items.c.category, items.c.urgency, items.c.unit_id):

@@ -7,11 +7,13 @@ its value (it may be a key).
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    DirectoryPath,
     Field,
     SecretStr,
     ValidationError,
@@ -61,7 +63,9 @@ class Settings(BaseSettings):
     answers only callers on this machine.
     """
 
-    model_config = SettingsConfigDict(env_prefix="COMPLAINT_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="COMPLAINT_", extra="ignore", populate_by_name=True
+    )
 
     model_path: Path | None = None
     routing_table: Path | None = None
@@ -72,7 +76,9 @@ class Settings(BaseSettings):
     reviewer_keys: list[Key] = Field(default_factory=list, max_length=1_000)
     #: The key of the ``admin`` role (the feedback export); accepted wherever any key is.
     admin_key: Key | None = None
-    #: Any SQLAlchemy URL; the service only needs INSERT and SELECT on its own tables.
+    #: ``sqlite:///PATH`` or ``postgresql://USER:PASSWORD@HOST/NAME`` (driven by psycopg 3);
+    #: the service needs SELECT, INSERT, UPDATE and DELETE on its own tables, and migrations
+    #: (``python -m service.migrate``) need to create them.
     database_url: str = "sqlite:///feedback.db"
     #: How long a database call may wait (SQLite's busy timeout, the connection pool's wait)
     #: before the request is answered 503.
@@ -101,6 +107,11 @@ class Settings(BaseSettings):
     #: How long a desk session lasts after signing in (a working day by default).
     session_hours: float = Field(default=10.0, gt=0, le=24 * 7)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    #: prometheus_client's own variable: where several HTTP processes keep their metrics (set by
+    #: ``python -m service --workers N`` itself when unset).
+    prometheus_multiproc_dir: DirectoryPath | None = Field(
+        default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -111,10 +122,20 @@ class Settings(BaseSettings):
     @classmethod
     def _sqlalchemy_url(cls, value: str) -> str:
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL (e.g. sqlite:///feedback.db)") from None
-        return value
+        if url.get_backend_name() == "sqlite":
+            return value
+        if url.drivername not in ("postgresql", "postgresql+psycopg"):
+            raise ValueError(
+                "the service supports sqlite:///PATH and postgresql://... databases (PostgreSQL "
+                "driven by psycopg 3)"
+            )
+        if importlib.util.find_spec("psycopg") is None:
+            raise ValueError("PostgreSQL needs psycopg: pip install 'complaint_nlp[postgres]'")
+        # SQLAlchemy's default PostgreSQL driver is psycopg2, which is not installed.
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -138,7 +159,9 @@ class Settings(BaseSettings):
 def _variable(loc: tuple[int | str, ...]) -> str:
     if not loc:
         return "COMPLAINT_* settings"
-    name = f"COMPLAINT_{str(loc[0]).upper()}"
+    name = str(loc[0])  # a field's name, or the variable itself for another program's variable
+    if not name.isupper():
+        name = f"COMPLAINT_{name.upper()}"
     return name + "".join(f"[{part}]" for part in loc[1:])
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -153,8 +156,10 @@ def service_client(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: 
     ``classify_workers`` is given (each worker loads the model)."""
     from service.app import create_app
     from service.settings import Settings
+    from tests.databases import migrated_sqlite
 
-    settings.setdefault("database_url", f"sqlite:///{tmp_path / 'feedback.db'}")
+    if "database_url" not in settings:
+        settings["database_url"] = migrated_sqlite(tmp_path / "feedback.db")
     settings.setdefault("classify_workers", 1)
     return TestClient(create_app(Settings(**settings)), client=caller)
 
@@ -165,25 +170,60 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_service(database: Path, port: int, **settings: str) -> subprocess.Popen[bytes]:
-    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port``, ready;
-    ``settings`` are more ``COMPLAINT_*`` variables (``reviewer_keys='["..."]'``)."""
-    env = {**os.environ, "COMPLAINT_DATABASE_URL": f"sqlite:///{database}",
-           "COMPLAINT_LOG_LEVEL": "WARNING",
-           **{f"COMPLAINT_{name.upper()}": value for name, value in settings.items()}}  # fmt: skip
+def start_service(
+    database_url: str, port: int, *args: str, **settings: str
+) -> subprocess.Popen[bytes]:
+    """``python -m service`` (what ``make run`` runs: uvicorn with uvloop) on ``port`` with the
+    database at ``database_url`` (migrated), more arguments, and ``settings`` as more variables:
+    ``reviewer_keys='["..."]'`` sets ``COMPLAINT_REVIEWER_KEYS``, an upper-case name (another
+    program's, such as ``PROMETHEUS_MULTIPROC_DIR``) is set as it is."""
+    variables = {name if name.isupper() else f"COMPLAINT_{name.upper()}": value
+                 for name, value in settings.items()}  # fmt: skip
+    env = {**os.environ, "COMPLAINT_DATABASE_URL": database_url,
+           "COMPLAINT_LOG_LEVEL": "WARNING", **variables}  # fmt: skip
     server = subprocess.Popen(  # the command `make run` uses
-        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port), *args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a group of its own, which stop_service can end whole
     )  # fmt: skip
     deadline = time.time() + 60
-    while time.time() < deadline:
+    while time.time() < deadline and server.poll() is None:
         try:
             if httpx2.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return server
         except httpx2.HTTPError:
-            time.sleep(0.2)
-    server.kill()
+            pass
+        time.sleep(0.2)
+    stop_service(server)
     raise AssertionError("the service did not start")
+
+
+def stop_service(server: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Stop a server of :func:`start_service` with ``sig`` (SIGKILL: as a crash would), and
+    whatever of its process group outlives it."""
+    with contextlib.suppress(ProcessLookupError):
+        server.send_signal(sig)
+    try:
+        server.wait(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+
+
+def desk_sign_ins_held(client: httpx2.Client, looks: int, key: str | None = None) -> list[bool]:
+    """Sign in to the review desk through its form, then look at the desk ``looks`` times: for
+    each look, whether it shows the reviewer signed in (each request may meet another process,
+    which must read the session another signed)."""
+    page = client.get("/review").text
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token is not None, "no sign-in form"
+    form = {"csrf": token.group(1), "reviewer": "Petugas Uji"} | ({"key": key} if key else {})
+    answer = client.post("/review/signin", data=form, follow_redirects=False)
+    assert answer.headers.get("location") == "/review", answer.text
+    return [
+        "Petugas: <strong>Petugas Uji</strong>" in client.get("/review").text for _ in range(looks)
+    ]
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

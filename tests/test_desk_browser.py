@@ -23,6 +23,7 @@ import httpx2
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
+from tests.databases import migrated_sqlite
 from tests.fixtures import (
     ADMIN_KEY,
     CHROMIUM,
@@ -31,6 +32,7 @@ from tests.fixtures import (
     KEY,
     free_port,
     start_service,
+    stop_service,
 )
 
 REVIEWER_KEY = "kunci-peninjau-uji-01"
@@ -44,8 +46,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("desk")
     port = free_port()
     server = start_service(
-        folder / "desk.db", port, api_keys=f'["{KEY}"]', reviewer_keys=f'["{REVIEWER_KEY}"]',
-        admin_key=ADMIN_KEY, classify_workers="1",
+        migrated_sqlite(folder / "desk.db"), port, api_keys=f'["{KEY}"]',
+        reviewer_keys=f'["{REVIEWER_KEY}"]', admin_key=ADMIN_KEY, classify_workers="1",
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -57,8 +59,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert answer.json()["needs_review"], complaint_id
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_service(server)
 
 
 @pytest.fixture(scope="module")

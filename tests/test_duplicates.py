@@ -1,9 +1,18 @@
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from complaint_nlp import DuplicateIndex, DuplicateMatch, InvalidInputError
 
 ORIGINAL = "Lampu PJU di Jl. Ahmad Yani depan masjid mati sudah seminggu, mohon diperbaiki"
+RESENT_OR_OTHER = [
+    "lampu pju di jl ahmad yani depan masjid mati sudah seminggu!!! mohon diperbaiki",
+    "Jalan di depan masjid berlubang besar, mohon diperbaiki",
+    "KTP saya belum jadi sudah seminggu",
+    "ktp saya belum jadi sudah seminggu, tolong",
+    "banjir",
+]
 
 
 @pytest.mark.parametrize(
@@ -104,3 +113,34 @@ def test_single_and_batch_checks_find_the_brute_force_best_match() -> None:
             else:
                 assert found is not None
                 assert found.similarity == pytest.approx(round(expected, 4), abs=1e-4)
+
+
+@given(st.lists(st.sampled_from([ORIGINAL, *RESENT_OR_OTHER]), min_size=1, max_size=12))
+def test_checking_by_signature_is_checking_by_text(texts: list[str]) -> None:
+    by_text, by_signature = DuplicateIndex(), DuplicateIndex()
+    ids = [f"K-{i}" for i in range(len(texts))]
+    expected = by_text.check_batch(texts, ids)
+    assert by_signature.check_signatures(by_signature.signatures(texts), ids) == expected
+
+
+def test_processes_sharing_signatures_share_one_window() -> None:
+    # Two processes take turns with one stream; each adds the other's signatures before it
+    # checks its own, as the service's processes do through their database.
+    stream = [ORIGINAL, *RESENT_OR_OTHER]
+    shared, alone = [DuplicateIndex(), DuplicateIndex()], DuplicateIndex()
+    log: list[tuple[bytes, str]] = []
+    seen = [0, 0]
+    for i, text in enumerate(stream):
+        me = shared[i % 2]
+        others = log[seen[i % 2] :]
+        me.add_signatures([s for s, _ in others], [name for _, name in others])
+        signature = me.signatures([text])
+        found = me.check_signatures(signature, [f"K-{i}"])[0]
+        log.append((signature[0], f"K-{i}"))
+        seen[i % 2] = len(log)
+        assert found == alone.check(text, f"K-{i}")
+
+
+def test_a_signature_holds_no_text() -> None:
+    [signature] = DuplicateIndex().signatures([ORIGINAL])
+    assert b"masjid" not in signature.lower() and len(signature) % 4 == 0

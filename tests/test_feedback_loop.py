@@ -13,6 +13,7 @@ from complaint_nlp.labels import UNITS
 from complaint_nlp.training import TrainingConfig, train_classifier
 from service.app import create_app
 from service.settings import Settings
+from tests.databases import migrated_sqlite
 from tests.fixtures import LOCAL, fixture_records, write_csv
 
 NEW = "drone pemantau milik dinas rusak baling baling patah tidak bisa terbang"
@@ -37,7 +38,7 @@ def write_sources(folder: Path) -> dict[str, Path]:
 
 def test_corrections_reach_the_next_model(tmp_path: Path) -> None:
     sources = write_sources(tmp_path)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'feedback.db'}")
+    settings = Settings(database_url=migrated_sqlite(tmp_path / "feedback.db"))
     with TestClient(create_app(settings), client=LOCAL) as client:
         for i in range(3):
             correction = {"complaint_id": f"FB-{i}", "text": f"{NEW} nomor {i}",
@@ -71,7 +72,7 @@ def test_desk_decisions_reach_the_next_model(tmp_path: Path) -> None:
     # The shipped model calls these information_technology / high and flags them for review;
     # the desk says they are public order and not urgent (the drone belongs to Satpol PP).
     sources = write_sources(tmp_path)
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'feedback.db'}", classify_workers=1)
+    settings = Settings(database_url=migrated_sqlite(tmp_path / "feedback.db"), classify_workers=1)
     correction = {"action": "correct", "category": "other", "urgency": "low",
                   "unit_id": "satpolpp"}  # fmt: skip
     with TestClient(create_app(settings), client=LOCAL) as client:

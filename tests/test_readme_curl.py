@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from service.app import create_app
 from service.settings import Settings
+from tests.databases import migrated_sqlite
 from tests.fixtures import LOCAL
 
 README = Path(__file__).parents[1] / "README.md"
@@ -23,7 +24,7 @@ def _curl_commands() -> list[list[str]]:
 def test_readme_curl_examples_succeed(tmp_path: Path) -> None:
     commands = _curl_commands()
     assert len(commands) >= 5
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'f.db'}")
+    settings = Settings(database_url=migrated_sqlite(tmp_path / "f.db"))
     with TestClient(create_app(settings), client=LOCAL) as client:
         for words in commands:
             method, url, headers, data = "GET", "", {}, None

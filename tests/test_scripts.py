@@ -29,3 +29,31 @@ def test_evaluate_districts_scores_seen_and_held_out_districts(tmp_path: Path) -
     ]  # fmt: skip
     assert all(r["complaints"] > 0 and 0 <= r["category_macro_f1"] <= 1 for r in results)
     assert "fold 2/2: fitting on" in run.stderr
+
+
+def test_duplicate_recall_is_the_same_with_the_stream_split_across_two_processes(
+    tmp_path: Path,
+) -> None:
+    # Each fixture complaint, and a re-send of every third one a few complaints later.
+    records = fixture_records(per_template=1)
+    rows = []
+    for i, record in enumerate(records):
+        rows.append([f"K{i}", f"2024-03-01 08:{i:02d}:00", record.text])
+        if i % 3 == 0:
+            rows.append([f"R{i}", f"2024-03-01 08:{i + 3:02d}:30", record.text.upper()])
+    complaints = write_csv(tmp_path / "complaints.csv", ["id", "tanggal_keluhan", "keluhan"], rows)
+
+    def evaluate(*args: str) -> dict[str, object]:
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "evaluate_duplicates.py"),
+             "--complaints", str(complaints), *args],
+            capture_output=True, text=True, timeout=600, check=True,
+        )  # fmt: skip
+        assert "jalan" not in run.stdout + run.stderr  # counts only, never a complaint
+        summary: dict[str, object] = json.loads(run.stdout)
+        return summary
+
+    alone, split = evaluate(), evaluate("--processes", "2")
+    assert alone["known_duplicates"] == split["known_duplicates"] == 16
+    assert split["processes"] == 2
+    assert split["results"] == alone["results"]

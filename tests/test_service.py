@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,11 +20,9 @@ TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    database = tmp_path_factory.mktemp("db") / "feedback.db"
+def client(module_database: str) -> Iterator[TestClient]:
     settings = Settings(
-        max_text_chars=2_000, max_batch_items=5, database_url=f"sqlite:///{database}",
-        classify_workers=1,
+        max_text_chars=2_000, max_batch_items=5, database_url=module_database, classify_workers=1,
     )  # fmt: skip
     with TestClient(create_app(settings), client=LOCAL) as test_client:
         yield test_client
@@ -177,7 +176,7 @@ def test_service_command_refuses_a_public_address_without_keys(
     assert "refusing to listen on 0.0.0.0" in capsys.readouterr().err
 
 
-def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
+def test_feedback_is_stored_masked_and_exported(database: str, tmp_path: Path) -> None:
     correction = {
         "complaint_id": "F-1",
         "text": "KTP belum jadi, NIK 3604011203850001 hp 081234567890",
@@ -185,7 +184,7 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
         "urgency": "high",
         "reviewer": "petugas-1",
     }
-    with service_client(tmp_path) as app:
+    with service_client(tmp_path, database_url=database) as app:
         response = app.post("/v1/feedback", json=correction)
         assert response.status_code == 201
         assert response.json()["complaint_id"] == "F-1"
@@ -207,24 +206,25 @@ def test_feedback_is_stored_masked_and_exported(tmp_path: Path) -> None:
     )
 
 
-def test_feedback_survives_restarts(tmp_path: Path) -> None:
+def test_feedback_survives_restarts(database: str, tmp_path: Path) -> None:
     body = {"complaint_id": "R", "text": "jalan rusak", "urgency": "medium", "reviewer": "r"}
     for round_ in range(3):
-        with service_client(tmp_path) as app:
+        with service_client(tmp_path, database_url=database) as app:
             assert (
                 app.post("/v1/feedback", json={**body, "complaint_id": f"R-{round_}"}).status_code
                 == 201
             )
-    with service_client(tmp_path) as app:
+    with service_client(tmp_path, database_url=database) as app:
         rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
     assert [r["complaint_id"] for r in rows] == ["R-0", "R-1", "R-2"]
 
 
-def test_export_needs_the_admin_key(tmp_path: Path) -> None:
-    with service_client(tmp_path, api_keys=[KEY], admin_key=ADMIN_KEY) as app:
+def test_export_needs_the_admin_key(database: str, tmp_path: Path) -> None:
+    keys: dict[str, Any] = {"api_keys": [KEY], "admin_key": ADMIN_KEY}
+    with service_client(tmp_path, database_url=database, **keys) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
         assert app.get("/v1/feedback/export", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
-    with service_client(tmp_path, api_keys=[KEY]) as app:
+    with service_client(tmp_path, database_url=database, api_keys=[KEY]) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
 
 

@@ -1,23 +1,21 @@
-"""Acknowledged feedback survives a crash: a real uvicorn is killed (SIGKILL) between writes."""
+"""Acknowledged feedback survives a crash: a real uvicorn is killed (SIGKILL) between writes, on
+SQLite and on PostgreSQL."""
 
 import csv
 import io
 import signal
-from pathlib import Path
 
 import httpx2
 
-from tests.fixtures import free_port as _free_port
-from tests.fixtures import start_service
+from tests.fixtures import free_port, start_service, stop_service
 
 CORRECTION = {"text": "lampu jalan mati", "urgency": "medium", "reviewer": "petugas"}
 
 
-def test_acknowledged_feedback_survives_kill_and_restart(tmp_path: Path) -> None:
-    database = tmp_path / "feedback.db"
+def test_acknowledged_feedback_survives_kill_and_restart(database: str) -> None:
     acknowledged: list[str] = []
     for round_ in range(3):
-        port = _free_port()
+        port = free_port()
         server = start_service(database, port)
         try:
             for i in range(10):
@@ -29,15 +27,13 @@ def test_acknowledged_feedback_survives_kill_and_restart(tmp_path: Path) -> None
                 if response.status_code == 201:
                     acknowledged.append(complaint_id)
         finally:
-            server.send_signal(signal.SIGKILL)  # no shutdown: as a crash would
-            server.wait(timeout=30)
-    port = _free_port()
+            stop_service(server, signal.SIGKILL)  # no shutdown: as a crash would
+    port = free_port()
     server = start_service(database, port)
     try:
         exported = httpx2.get(f"http://127.0.0.1:{port}/v1/feedback/export", timeout=10).text
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_service(server)
     stored = [row["complaint_id"] for row in csv.DictReader(io.StringIO(exported))]
     assert len(acknowledged) == 30
     assert stored == acknowledged

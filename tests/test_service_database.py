@@ -1,11 +1,11 @@
-"""Feedback storage under database faults, retries, personal data and spreadsheet exports."""
+"""Feedback storage under database faults, retries, personal data and spreadsheet exports, on
+SQLite and on PostgreSQL."""
 
 import csv
 import io
 import logging
-import sqlite3
 import time
-from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,24 +15,14 @@ from hypothesis import strategies as st
 from complaint_nlp.dataset import read_feedback
 from complaint_nlp.spreadsheet import escape_cell, unescape_cell
 from service.observability import JsonFormatter
+from tests.databases import read_only, write_locked
 from tests.fixtures import service_client
 
 REVIEWER = "Reviewer Rahasia Sekali"
 CORRECTION = {"complaint_id": "K-1", "text": "lampu jalan mati", "urgency": "medium",
               "reviewer": REVIEWER}  # fmt: skip
-
-
-@pytest.fixture
-def locked(tmp_path: Path) -> Iterator[Path]:
-    """A database whose write lock another process holds."""
-    path = tmp_path / "feedback.db"
-    with service_client(tmp_path):  # creates the tables
-        pass
-    holder = sqlite3.connect(path)
-    holder.execute("BEGIN IMMEDIATE")
-    yield path
-    holder.rollback()
-    holder.close()
+#: What each database says when a write waited its whole timeout for a lock.
+LOCKED = {"sqlite": "database is locked", "postgresql": "lock timeout"}
 
 
 def _service_log() -> tuple[io.StringIO, logging.Handler]:
@@ -44,10 +34,13 @@ def _service_log() -> tuple[io.StringIO, logging.Handler]:
 
 
 def test_a_locked_database_is_503_with_retry_after_within_the_busy_timeout(
-    locked: Path, tmp_path: Path
+    database: str, tmp_path: Path
 ) -> None:
     # Before (issue #12): a plain-text 500 after up to 15 s, while /readyz said ready.
-    with service_client(tmp_path, database_timeout_seconds=2.0) as app:
+    with (
+        write_locked(database),
+        service_client(tmp_path, database_url=database, database_timeout_seconds=2.0) as app,
+    ):
         stream, handler = _service_log()  # after the app configured its logging
         try:
             start = time.perf_counter()
@@ -63,15 +56,15 @@ def test_a_locked_database_is_503_with_retry_after_within_the_busy_timeout(
     assert 1.5 < seconds < 4.0
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"model": "ok", "database": "unavailable"}
-    assert "database is locked" in stream.getvalue()
+    assert LOCKED[database.split(":")[0].split("+")[0]] in stream.getvalue()
     assert REVIEWER not in stream.getvalue()  # SQL parameters are never logged
 
 
 def test_sql_parameters_never_reach_the_logs_even_at_info(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with (
-        service_client(tmp_path) as app,
+        service_client(tmp_path, database_url=database) as app,
         caplog.at_level(logging.INFO, logger="sqlalchemy.engine.Engine"),
     ):
         app.get("/readyz")
@@ -82,11 +75,8 @@ def test_sql_parameters_never_reach_the_logs_even_at_info(
     assert REVIEWER not in caplog.text
 
 
-def test_a_read_only_database_is_503_at_once(tmp_path: Path) -> None:
-    with service_client(tmp_path):  # creates the tables
-        pass
-    read_only = f"sqlite:///file:{tmp_path / 'feedback.db'}?mode=ro&uri=true"
-    with service_client(tmp_path, database_url=read_only) as app:
+def test_a_read_only_database_is_503_at_once(database: str, tmp_path: Path) -> None:
+    with service_client(tmp_path, database_url=read_only(database)) as app:
         start = time.perf_counter()
         response = app.post("/v1/feedback", json=CORRECTION)
         assert time.perf_counter() - start < 1.0
@@ -96,8 +86,8 @@ def test_a_read_only_database_is_503_at_once(tmp_path: Path) -> None:
     assert "retry-after" in response.headers
 
 
-def test_an_idempotency_key_stores_a_retried_correction_once(tmp_path: Path) -> None:
-    with service_client(tmp_path) as app:
+def test_an_idempotency_key_stores_a_retried_correction_once(database: str, tmp_path: Path) -> None:
+    with service_client(tmp_path, database_url=database) as app:
         key = {"Idempotency-Key": "4f9c2a1e-7b1d-4c7e-9a57-1d2b3c4d5e6f"}
         first = app.post("/v1/feedback", json=CORRECTION, headers=key)
         again = app.post("/v1/feedback", json=CORRECTION, headers=key)
@@ -114,25 +104,30 @@ def test_an_idempotency_key_stores_a_retried_correction_once(tmp_path: Path) -> 
     assert [r.status_code for r in unkeyed] == [201, 201]
     assert bad_key.status_code == 422
     assert len(rows) == 3
+    stored_at = datetime.fromisoformat(rows[0]["created_at"])  # alike from either database
+    assert stored_at.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stored_at) < timedelta(minutes=5)
 
 
-def test_ids_and_reviewers_are_stored_masked(tmp_path: Path) -> None:
+def test_ids_and_reviewers_are_stored_masked(database: str, tmp_path: Path) -> None:
     correction = {**CORRECTION, "complaint_id": "WA 081234567890",
                   "reviewer": "petugas budi@contoh.go.id"}  # fmt: skip
-    with service_client(tmp_path) as app:
+    with service_client(tmp_path, database_url=database) as app:
         stored = app.post("/v1/feedback", json=correction)
         rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
     assert stored.json()["complaint_id"] == "WA [TELEPON]"
     assert (rows[0]["complaint_id"], rows[0]["reviewer"]) == ("WA [TELEPON]", "petugas [EMAIL]")
 
 
-def test_formula_cells_are_escaped_in_the_export_and_read_back(tmp_path: Path) -> None:
+def test_formula_cells_are_escaped_in_the_export_and_read_back(
+    database: str, tmp_path: Path
+) -> None:
     formulas = {
         "complaint_id": '=HYPERLINK("http://contoh.id/x","klik")',
         "text": "+62 jalan rusak",
         "reviewer": "@petugas",
     }
-    with service_client(tmp_path) as app:
+    with service_client(tmp_path, database_url=database) as app:
         assert app.post("/v1/feedback", json={**CORRECTION, **formulas}).status_code == 201
         assert app.post("/v1/feedback", json={**CORRECTION, "text": "-5 derajat"}).status_code
         exported = app.get("/v1/feedback/export").text
@@ -164,13 +159,16 @@ def test_feedback_texts_obey_the_text_limit(tmp_path: Path) -> None:
 
 
 def test_a_complaint_that_needs_review_is_not_answered_unless_queued(
-    locked: Path, tmp_path: Path
+    database: str, tmp_path: Path
 ) -> None:
     flagged = {
         "id": "K-9",
         "text": "Anak saya belum dapat kartu KIS padahal sudah daftar, besok mau operasi",
     }
-    with service_client(tmp_path, database_timeout_seconds=0.5) as app:
+    with (
+        write_locked(database),
+        service_client(tmp_path, database_url=database, database_timeout_seconds=0.5) as app,
+    ):
         response = app.post("/v1/classify", json=flagged)
         assert response.status_code == 503
         assert response.json()["type"].endswith(":database-unavailable")

@@ -18,6 +18,7 @@ from service.app import create_app
 from service.errors import ForbiddenError
 from service.session import COOKIE, Session, Sessions
 from service.settings import Settings
+from tests.databases import migrated_sqlite
 from tests.fixtures import ADMIN_KEY, DESK_COMPLAINTS, KEY, LOCAL, service_client
 
 REVIEWER_KEY = "kunci-peninjau-uji-02"
@@ -71,7 +72,7 @@ def sign_in(client: TestClient, name: str, key: str | None = None) -> str:
 def keyed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("desk")
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'desk.db'}", classify_workers=1,
+        database_url=migrated_sqlite(folder / "desk.db"), classify_workers=1,
         api_keys=[SecretStr(KEY)], reviewer_keys=[SecretStr(REVIEWER_KEY)],
         admin_key=SecretStr(ADMIN_KEY), session_secret=SecretStr(SECRET),
     )  # fmt: skip

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from complaint_nlp.persistence import MODELS_DIR
-from tests.fixtures import free_port, service_client, start_service
+from tests.databases import migrated_sqlite
+from tests.fixtures import free_port, service_client, start_service, stop_service
 
 # Long, legitimate complaints: a batch of them takes seconds whatever the text pipeline's speed
 # (about 37 ms per 20,000 characters, measured 2026-11-30), so the tests do not depend on one
@@ -87,15 +88,14 @@ def test_a_large_batch_through_uvicorn(tmp_path: Path) -> None:
     # uvloop made the workers' pipes non-blocking, and a large answer then broke the pool:
     # only a real server shows that.
     port = free_port()
-    server = start_service(tmp_path / "feedback.db", port)
+    server = start_service(migrated_sqlite(tmp_path / "feedback.db"), port)
     try:
         items = [{"id": str(i), "text": f"jalan rusak di gang {i} sudah lama"} for i in range(1000)]
         response = httpx2.post(
             f"http://127.0.0.1:{port}/v1/classify/batch", json={"items": items}, timeout=60
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_service(server)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1000
 

@@ -49,8 +49,9 @@ def triaged(c: Classification, complaint_id: str | None = None) -> TriageResult:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[Database]:
-    db = Database(f"sqlite:///{tmp_path / 'review.db'}", timeout=2)
+def database(database: str) -> Iterator[Database]:
+    """The queue's storage on each backend (conftest's ``database`` is the URL)."""
+    db = Database(database, timeout=2)
     yield db
     db.dispose()
 
@@ -234,11 +235,12 @@ NEEDS_REVIEW = "Anak saya belum dapat kartu KIS padahal sudah daftar, besok mau 
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def app(tmp_path_factory: pytest.TempPathFactory, module_database: str) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("review")
     with service_client(
-        folder, api_keys=[KEY], reviewer_keys=[REVIEWER_KEY], admin_key=ADMIN_KEY
-    ) as client:
+        folder, database_url=module_database, api_keys=[KEY], reviewer_keys=[REVIEWER_KEY],
+        admin_key=ADMIN_KEY,
+    ) as client:  # fmt: skip
         yield client
 
 

@@ -21,6 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from service.app import create_app
 from service.settings import Settings
+from tests.databases import migrated_sqlite
 from tests.fixtures import LOCAL
 
 # Schemathesis collects the operations at import time, so the app (and its lifespan: model,
@@ -31,7 +32,7 @@ _folder = tempfile.TemporaryDirectory()
 _KEY = "kunci-uji-schemathesis"
 _app = create_app(
     Settings(
-        database_url=f"sqlite:///{Path(_folder.name) / 'f.db'}",
+        database_url=migrated_sqlite(Path(_folder.name) / "f.db"),
         max_batch_items=20,
         api_keys=[SecretStr("kunci-uji-klien-api-01")],
         admin_key=SecretStr(_KEY),

@@ -5,9 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 import complaint_nlp
-from service.settings import ConfigurationError, load_settings
+from service.settings import ConfigurationError, Settings, load_settings
 
 SECRET = "short-secret"
 #: A usable key, in two role lists at once.
@@ -67,3 +68,12 @@ def test_version() -> None:
 def test_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPLAINT_LOG_LEVEL", "warning")
     assert load_settings().log_level == "WARNING"
+
+
+def test_database_urls_name_sqlite_or_postgresql_driven_by_psycopg() -> None:
+    url = Settings(database_url="postgresql://desk:p%40ss@127.0.0.1:5432/keluhan").database_url
+    assert url == "postgresql+psycopg://desk:p%40ss@127.0.0.1:5432/keluhan"
+    with pytest.raises(ValidationError, match="sqlite:///PATH and postgresql://"):
+        Settings(database_url="mysql://desk@127.0.0.1/keluhan")
+    with pytest.raises(ValidationError, match="driven by psycopg 3"):
+        Settings(database_url="postgresql+psycopg2://desk@127.0.0.1/keluhan")

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from complaint_nlp import TriageResult
-from complaint_nlp.triage import triage_classified
+from complaint_nlp.triage import triage_checked
 from service import review
 from service.auth import Authorized
 from service.dependencies import Classifier, State
@@ -41,15 +41,10 @@ async def _triage(
     # In a worker process within the time budget (service.pool); the event loop only waits.
     classified = await classifier.classify(texts)
     ids = [item.id for item in items]
-    if len(items) == 1:  # routing and the duplicate check of one text: about a millisecond
-        results = triage_classified(
-            classified, texts, ids, table=state.table, duplicates=state.duplicates
-        )
-    else:  # a batch's duplicate check can take seconds: in a thread, off the event loop
-        results = await asyncio.to_thread(
-            triage_classified, classified, texts, ids, table=state.table,
-            duplicates=state.duplicates,
-        )  # fmt: skip
+    # In the duplicate checker's thread (a database transaction, which may wait for a lock; a
+    # batch's takes up to seconds): the event loop goes on meanwhile.
+    matches = await state.duplicates.check(texts, ids)
+    results = triage_checked(classified, ids, matches, table=state.table)
     state.metrics.observe(r.classification for r in results)
     queued = any(review.needs_a_person(r.classification) for r in results)
     if queued and state.settings.review_queue:
