@@ -234,9 +234,12 @@ class ComplaintClassifier:
         """Per head, the writer's words behind the tokens that pushed most towards its class."""
         surface: dict[str, str] = {}
         # Each distinct pair once: a long text repeats them (20,000 characters of "08 " did 6,666
-        # times over). Numbers (RT 02, 3 hari) explain nothing alone.
+        # times over). Numbers (RT 02, 3 hari) explain nothing alone, and placeholders such as
+        # __nama__ or __telepon__ are not the writer's words.
         for word, token in dict.fromkeys(reading.analysis.pairs):
-            if token not in surface and (word.isalpha() or _LETTER.search(word)):
+            if token in surface or word.startswith("__"):
+                continue
+            if word.isalpha() or _LETTER.search(word):
                 surface[token] = word
         out = {}
         for head, weights in pushes.items():

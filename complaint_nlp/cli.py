@@ -38,7 +38,7 @@ from complaint_nlp.duplicates import DEFAULT_THRESHOLD, DuplicateIndex
 from complaint_nlp.exceptions import ComplaintNLPError, MalformedRowError, UndecodableInputError
 from complaint_nlp.persistence import load, model_summary
 from complaint_nlp.results import Classification, TriageResult
-from complaint_nlp.routing import load_routing_table
+from complaint_nlp.routing import RoutingTable, load_routing_table, manual_classification
 from complaint_nlp.rows import DEFAULT_ENCODING, InputFormat, Row, read_rows
 from complaint_nlp.triage import triage_classified
 
@@ -140,6 +140,8 @@ def _run(args: argparse.Namespace) -> int:
     input_format: InputFormat = args.input_format or (
         "jsonl" if path.suffix in (".jsonl", ".ndjson", ".json") else "csv"
     )
+    if args.output and not args.format and args.output.suffix not in _SUFFIXES:
+        raise _Stop(f"--output {args.output}: write .csv or .jsonl, or say which with --format", 2)
     output_format = args.format or (
         "csv" if args.output and args.output.suffix == ".csv" else "jsonl"
     )
@@ -151,14 +153,7 @@ def _run(args: argparse.Namespace) -> int:
             stream = sys.stdin.buffer if stdin else stack.enter_context(path.open("rb"))
         except OSError as exc:
             raise _Stop(f"cannot read {path}: {exc.strerror}", 2) from None
-        try:
-            out = (
-                stack.enter_context(args.output.open("w", encoding="utf-8", newline=""))
-                if args.output
-                else sys.stdout
-            )
-        except OSError as exc:
-            raise _Stop(f"cannot write --output {args.output}: {exc.strerror}", 2) from None
+        out = stack.enter_context(_output(args.output))
         model = load(model_path)
         table = load_routing_table(args.routing_table) if args.command == "triage" else None
         duplicates = (
@@ -167,6 +162,7 @@ def _run(args: argparse.Namespace) -> int:
             else None
         )
         carry = CarriedColumns(parse_columns(args.keep_columns), args.keep_text)
+        carry.check_output(_sample_output(table))
         writer = _Writer(out, output_format, carry)
         progress = stack.enter_context(
             tqdm(unit=" rows", desc=args.command, disable=args.no_progress, file=sys.stderr)
@@ -191,14 +187,54 @@ def _run(args: argparse.Namespace) -> int:
                     writer.write(r, c)
             tally.written += len(chunk)
             progress.update(len(chunk))
+        if not tally.written:  # inside: an earlier --output file is left as it was
+            why = f"all {tally.malformed} rows are malformed" if tally.malformed else "no rows"
+            raise _Stop(f"no row was classified ({why})", 1)
     print(
-        f"{args.command}: {tally.written} rows written, {tally.malformed} malformed rows skipped",
+        f"{args.command}: {_count(tally.written, 'row')} written, "
+        f"{_count(tally.malformed, 'malformed row')} skipped",
         file=sys.stderr,
     )
-    if not tally.written:
-        why = f"all {tally.malformed} rows are malformed" if tally.malformed else "no rows"
-        raise _Stop(f"no row was classified ({why})", 1)
     return 0
+
+
+_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}" if n == 1 else f"{n:,} {what}s"
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """Standard output, or a new file beside ``path`` that replaces it only when the run
+    succeeds: a mistyped option or a failed run never empties an earlier output."""
+    if path is None:
+        yield sys.stdout
+        return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        handle = partial.open("x", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise _Stop(f"cannot write --output {path}: {exc.strerror}", 2) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, path)
+
+
+def _sample_output(table: RoutingTable | None) -> dict[str, Any]:
+    """The fields every output row has (those of a hand-made result)."""
+    sample = manual_classification("other", "low")
+    result = (
+        triage_classified([sample], [""], [""], table=table, duplicates=None)[0]
+        if table is not None
+        else sample
+    )
+    return {"id": "", **result.to_dict(), **_flat("", result)}
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -215,8 +251,8 @@ def _report(args: argparse.Namespace) -> int:
         columns=parse_columns(args.columns), examples=args.examples,
     )  # fmt: skip
     print(
-        f"report: {report.complaints} complaints, {report.periods} periods -> {report.html}, "
-        f"{len(report.csv)} tables in {report.html.parent / 'tables'}",
+        f"report: {_count(report.complaints, 'complaint')}, {_count(report.periods, 'period')} "
+        f"-> {report.html}, {_count(len(report.csv), 'table')} in {report.html.parent / 'tables'}",
         file=sys.stderr,
     )
     return 0
@@ -245,14 +281,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
-def _whole_number(value: str) -> int:
+def _whole_number(value: str, least: int = 1) -> int:
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    if number < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {number}")
     return number
+
+
+def _not_negative(value: str) -> int:
+    return _whole_number(value, least=0)
 
 
 def _similarity(value: str) -> float:
@@ -364,7 +404,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--examples",
-        type=int,
+        type=_not_negative,
         default=3,
         help="masked complaints shown per rising word (0: none)",
     )

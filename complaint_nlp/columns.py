@@ -8,7 +8,7 @@ the labels and, only when asked, the complaint text PII-masked with :func:`mask_
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +74,15 @@ class CarriedColumns:
         if self.keep_text:
             out[TEXT_FIELD] = mask_pii(text)
         return out
+
+    @property
+    def names(self) -> list[str]:
+        """The output fields this adds."""
+        return [*self.columns, *([TEXT_FIELD] if self.keep_text else [])]
+
+    def check_output(self, fields: Iterable[str]) -> None:
+        """Refuse, before any row is read, a kept name that the output already has."""
+        self.merge(dict.fromkeys(fields, ""), dict.fromkeys(self.names, ""))
 
     def merge(self, row: dict[str, Any], carried: Mapping[str, Any]) -> dict[str, Any]:
         """``row`` with ``carried`` added after it; a name the output already has is refused

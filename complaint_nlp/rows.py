@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Generator, Iterator
@@ -147,16 +148,20 @@ def _csv_rows(
     # The csv module's limit is process-wide: set for this reading only, then given back.
     previous = csv.field_size_limit(MAX_TEXT_CHARS)
     try:
-        reader = csv.reader(lines)
         try:
-            header = next(reader, None)
-        except (csv.Error, _LineTooLong) as exc:
+            first = next(lines, "")
+        except _LineTooLong as exc:
             raise InvalidInputError(f"line 1: not a CSV header ({exc})") from None
-        if header is None:
+        if not first:
             return
+        reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise InvalidInputError(f"line 1: not a CSV header ({exc})") from None
         for column in (text_column, id_column):
             if column is not None and column not in header:
-                raise InvalidInputError(f"no column {column!r} in the header: {header}")
+                raise InvalidInputError(_missing_column(column, header))
         carry.check_header(header)
         t = header.index(text_column)
         k = header.index(id_column) if id_column else None
@@ -187,6 +192,28 @@ def _csv_rows(
             )
     finally:
         csv.field_size_limit(previous)
+
+
+def _delimiter(header: str) -> str:
+    """The header's field separator: a comma, or the semicolon or tab that spreadsheets set to
+    an Indonesian locale write, whichever occurs most outside quotes."""
+    unquoted = header.split('"')[::2]
+    counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _missing_column(column: str, header: list[str]) -> str:
+    # The first line may be a complaint (a JSONL file, or a CSV without a header): never echo
+    # what does not look like column names.
+    if header and header[0].lstrip().startswith("{"):
+        return (
+            f"no column {column!r}: the first line looks like JSONL, not a CSV header; pass "
+            "--input-format jsonl (or name the file .jsonl)"
+        )
+    if any(len(name) > 40 for name in header):
+        return f"no column {column!r}: the first line does not look like a CSV header"
+    more = f" and {len(header) - 10} more" if len(header) > 10 else ""
+    return f"no column {column!r} in the header (columns: {', '.join(header[:10])}{more})"
 
 
 def _jsonl_rows(

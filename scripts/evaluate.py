@@ -40,31 +40,46 @@ from complaint_nlp.training import TrainingConfig, train_classifier
 
 def read_labelled(path: Path) -> list[Record]:
     """The complaints of a labelled CSV as test records (every label checked)."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = {"text", "category", "urgency"} - set(reader.fieldnames or ())
-        if missing:
-            raise SystemExit(f"error: {path}: missing column(s) {', '.join(sorted(missing))}")
-        out = []
-        for line, row in enumerate(reader, start=2):
-            for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES)):
-                if row[column] not in allowed:
-                    raise SystemExit(f"error: {path}:{line}: unknown {column} {row[column]!r}")
-            unit = (row.get("unit") or "").strip()
-            if unit and unit not in UNITS:
-                raise SystemExit(f"error: {path}:{line}: unknown unit {unit!r}")
-            out.append(
-                Record(
-                    row.get("id") or f"{path.stem}-{line}",
-                    date.max,
-                    row["text"],
-                    row["category"],
-                    row["urgency"],
-                    unit,
-                    "annotation",
-                    "test",
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return _labelled_rows(path, csv.DictReader(f))
+    except UnicodeDecodeError as exc:
+        raise SystemExit(
+            f"error: {path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
+            "UTF-8 (most spreadsheets offer 'CSV UTF-8')"
+        ) from None
+
+
+def _labelled_rows(path: Path, reader: csv.DictReader[str]) -> list[Record]:
+    missing = {"text", "category", "urgency"} - set(reader.fieldnames or ())
+    if missing:
+        raise SystemExit(f"error: {path}: missing column(s) {', '.join(sorted(missing))}")
+    out = []
+    for line, row in enumerate(reader, start=2):
+        for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES)):
+            if row[column] not in allowed:
+                raise SystemExit(
+                    f"error: {path}:{line}: unknown {column} {row[column]!r}; one of "
+                    f"{', '.join(allowed)}"
                 )
+        unit = (row.get("unit") or "").strip()
+        if unit and unit not in UNITS:
+            raise SystemExit(
+                f"error: {path}:{line}: unknown unit {unit!r}: a unit code such as "
+                "public_works (complaint_nlp.labels.UNITS), not a routing table's unit id"
             )
+        out.append(
+            Record(
+                row.get("id") or f"{path.stem}-{line}",
+                date.max,
+                row["text"],
+                row["category"],
+                row["urgency"],
+                unit,
+                "annotation",
+                "test",
+            )
+        )
     if not out:
         raise SystemExit(f"error: {path}: no rows")
     return out
@@ -78,8 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=REPORTS)
     args = parser.parse_args(argv)
     if not args.data.is_file():
-        parser.error(f"{args.data} not found: run scripts/build_dataset.py first")
-    records = read_dataset(args.data)
+        parser.error(
+            f"{args.data} not found: run scripts/build_dataset.py first (the baselines are "
+            "fitted on its gold rows, also with --labelled)"
+        )
+    try:
+        records = read_dataset(args.data)
+    except ComplaintNLPError as exc:
+        parser.error(f"{exc} (a table written by scripts/build_dataset.py is expected)")
     if args.labelled is not None:
         if not args.labelled.is_file():
             parser.error(f"{args.labelled} not found")
@@ -106,8 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"evaluating {name} ({classifier.backend})", file=sys.stderr)
             reports[f"{name} ({classifier.backend})"] = evaluate(classifier, records)
-    written = write_report(reports, args.output)
-    print(markdown_report(reports))
+    scope = (
+        f"the {len(records) - len(seen)} labelled complaints of {args.labelled.name}"
+        if args.labelled is not None
+        else None
+    )
+    written = write_report(reports, args.output, scope=scope)
+    print(markdown_report(reports, scope=scope))
     print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
     return 0
 

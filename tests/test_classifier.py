@@ -65,6 +65,15 @@ def test_explanation_uses_the_writers_words(linear_model: ComplaintClassifier) -
     assert all(w in written for w in words)
 
 
+def test_explanations_hold_no_placeholders() -> None:
+    import complaint_nlp
+
+    text = "Nama saya Budi, hp 0812-3456-7890, email budi@contoh.id: jalan depan rumah rusak"
+    result = complaint_nlp.load().classify(text)
+    for words in result.explanation.values():
+        assert not any(w.startswith("__") for w in words), words
+
+
 def test_explanations_hold_words_not_bare_numbers(linear_model: ComplaintClassifier) -> None:
     result = linear_model.classify("Air PDAM mati 3 hari di RT 02 RW 05 nomor 17, 2024")
     for words in result.explanation.values():

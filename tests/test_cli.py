@@ -58,7 +58,7 @@ def test_triage_csv_to_csv_reports_the_malformed_row(csv_input: Path, tmp_path: 
                  "--output", str(out), "--no-progress")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "line 4: 4 fields, the header has 3" in result.stderr
-    assert "4 rows written, 1 malformed rows skipped" in result.stderr
+    assert "4 rows written, 1 malformed row skipped" in result.stderr
     with out.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["id"] for r in rows] == [k for k, _, _ in COMPLAINTS]
@@ -321,3 +321,67 @@ def test_report_refuses_a_file_that_is_not_triage_output(csv_input: Path, tmp_pa
     result = run("report", str(csv_input), "-o", str(tmp_path / "laporan"))
     assert result.returncode == 2
     assert "the report reads the output of `complaint-nlp triage`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    [
+        ["--text-column", "nope"],
+        ["--keep-columns", "id=nomor"],  # a kept name the output already has
+        ["--model", "/nonexistent/model"],
+    ],
+)
+def test_a_failed_run_leaves_an_earlier_output_as_it_was(
+    csv_input: Path, tmp_path: Path, mistake: list[str]
+) -> None:
+    out = tmp_path / "triase.csv"
+    out.write_text("hasil kemarin\n", encoding="utf-8")
+    result = run("triage", str(csv_input), "--text-column", "isi", *mistake, "-o", str(out))
+    assert result.returncode == 2
+    one_error(result.stderr)
+    assert "malformed row skipped" not in result.stderr  # refused before reading rows
+    assert out.read_text(encoding="utf-8") == "hasil kemarin\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_a_successful_run_replaces_the_output(csv_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "triase.jsonl"
+    out.write_text("hasil kemarin\n", encoding="utf-8")
+    result = run("classify", str(csv_input), "--text-column", "isi", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert all(json.loads(line)["category"] for line in out.read_text().splitlines())
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_spreadsheet_separators_are_read(tmp_path: Path, separator: str) -> None:
+    source = tmp_path / "ekspor.csv"
+    source.write_text(
+        f"nomor{separator}isi\nK-1{separator}Jalan rusak parah, tolong diperbaiki\n",
+        encoding="utf-8",
+    )
+    result = run("classify", str(source), "--text-column", "isi", "--id-column", "nomor")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["id"] == "K-1"
+
+
+def test_jsonl_read_as_csv_gets_a_hint_and_no_complaint_echoed() -> None:
+    line = json.dumps({"text": "Nama saya Budi, jalan depan rumah rusak parah sejak lama sekali"})
+    result = run("classify", "-", stdin=line + "\n")
+    assert result.returncode == 2
+    error = one_error(result.stderr)
+    assert "--input-format jsonl" in error
+    assert "rusak parah sejak lama" not in result.stderr
+
+
+def test_an_unknown_output_suffix_needs_a_format(csv_input: Path, tmp_path: Path) -> None:
+    result = run(
+        "classify", str(csv_input), "--text-column", "isi", "-o", str(tmp_path / "x.parquet")
+    )
+    assert result.returncode == 2
+    assert "--format" in one_error(result.stderr)
+
+
+def test_report_examples_cannot_be_negative(tmp_path: Path) -> None:
+    result = run("report", str(tmp_path / "x.csv"), "-o", str(tmp_path / "r"), "--examples", "-1")
+    assert result.returncode == 2
+    assert "at least 0" in one_error(result.stderr)

@@ -57,3 +57,39 @@ def test_duplicate_recall_is_the_same_with_the_stream_split_across_two_processes
     assert alone["known_duplicates"] == split["known_duplicates"] == 16
     assert split["processes"] == 2
     assert split["results"] == alone["results"]
+
+
+def test_evaluate_scores_a_labelled_file_of_unseen_complaints(tmp_path: Path) -> None:
+    processed = tmp_path / "processed.csv"
+    write_dataset(fixture_records(), processed)
+    labelled = write_csv(
+        tmp_path / "kota-lain.csv",
+        ["text", "category", "urgency", "unit"],
+        [
+            ["Pohon tumbang menimpa motor di jalan raya Cilegon", "infrastructure", "high", ""],
+            ["Petugas kelurahan membentak warga yang antre", "human_resources", "medium", ""],
+            ["Akta kelahiran anak saya belum terbit dua bulan", "bureaucracy", "medium", ""],
+            ["Aplikasi pengaduan tidak bisa login sejak kemarin", "information_technology",
+             "medium", "communication_it"],
+            ["Terima kasih, lampu jalan sudah menyala", "other", "low", ""],
+        ],
+    )  # fmt: skip
+    command = [sys.executable, str(ROOT / "scripts" / "evaluate.py"), "models/complaint-classifier",
+               "--data", str(processed), "--output", str(tmp_path / "out")]  # fmt: skip
+    run = subprocess.run(
+        [*command, "--labelled", str(labelled)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, check=True,
+    )  # fmt: skip
+    assert "# Evaluation on the 5 labelled complaints of kota-lain.csv" in run.stdout
+    assert "Gold test" not in run.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    (scored,) = report.values()
+    assert scored["category"]["n"] == 5 and scored["unit"]["n"] == 1
+    labelled.write_bytes(
+        "text,category,urgency\nJalan rusak di Cipocok\xe9,other,low\n".encode("latin-1")
+    )
+    bad = subprocess.run(
+        [*command, "--labelled", str(labelled)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert "not UTF-8 text" in bad.stderr
