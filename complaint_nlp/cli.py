@@ -314,7 +314,7 @@ def _encoding(value: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="complaint-nlp", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="complaint-nlp", description=__doc__.splitlines()[0].replace("``", ""))
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_ in (

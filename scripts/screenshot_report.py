@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("png", type=Path, help="where to save the first page")
     parser.add_argument("--pdf", type=Path, help="also print the whole page on A4 to this file")
     args = parser.parse_args(argv)
+    if not args.page.is_file():
+        parser.error(f"{args.page} not found: run complaint-nlp report first")
     url = args.page.resolve().as_uri()
     problems: list[str] = []
 
