@@ -300,6 +300,21 @@ def _fitting_lines(metadata: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _held_out_cues(metadata: dict[str, Any]) -> list[str]:
+    cues = metadata.get("evaluation_model", metadata)["held_out"].get("cues")
+    if not cues:
+        return []
+    return [
+        "## Cues on the held-out blocks (validation)",
+        "",
+        "Measured on the forward-chained blocks the thresholds were chosen on (months the heads "
+        "that scored them never saw), before the gold test was read:",
+        "",
+        _cue_table(cues),
+        "",
+    ]
+
+
 def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
     """The Markdown model card of a model version, from its metadata."""
     data = metadata["data"]
@@ -324,6 +339,7 @@ def model_card(name: str, version: str, metadata: dict[str, Any]) -> str:
             "## Metrics on the gold test set",
             "",
             metrics,
+            *_held_out_cues(metadata),
             _LIMITS,
             f"Library versions: {metadata['library_versions']}",
             "",
