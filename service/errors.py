@@ -14,6 +14,7 @@ lone surrogates and NaN once turned a 422 into a plain-text 500.
 The service's exceptions, all under :class:`~complaint_nlp.ComplaintNLPError`::
 
     ServiceError                                 answered with its status and problem type
+    ├── BadRequestError(ValueError)              400 a body that is not JSON text
     ├── InvalidRequestError(ValueError)          422
     ├── UnauthorizedError(PermissionError)       401 missing or unknown X-API-Key
     ├── ForbiddenError(PermissionError)          403
@@ -63,6 +64,10 @@ class ServiceError(ComplaintNLPError):
         super().__init__(detail)
         self.detail = detail
         self.headers = headers or {}
+
+
+class BadRequestError(ServiceError, ValueError):
+    status, kind = 400, "bad-request"
 
 
 class InvalidRequestError(ServiceError, ValueError):
@@ -209,6 +214,16 @@ async def _service_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    undecodable = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+    if undecodable:
+        # FastAPI reports a body it could not decode as a validation error (422); the API says
+        # 400. Only the position: the decoder's message may quote the body.
+        where = undecodable[0].get("loc", ())[-1:]
+        at = f" at character {where[0]}" if where and isinstance(where[0], int) else ""
+        return problem_response(
+            request, BadRequestError.status, BadRequestError.kind,
+            f"the body is not valid JSON{at}; send one JSON object",
+        )  # fmt: skip
     return problem_response(
         request, 422, InvalidRequestError.kind, "the request is not valid; see errors",
         errors=_field_errors(exc),
