@@ -13,6 +13,10 @@ from service.settings import ConfigurationError, Settings, load_settings
 SECRET = "short-secret"
 #: A usable key, in two role lists at once.
 TWICE = f'["{SECRET * 2}"]'
+NOT_A_LIST = (
+    "Value error, must be a JSON list of keys, e.g. "
+    """COMPLAINT_API_KEYS='["a-key-of-16-chars-or-more"]'"""
+)
 
 
 def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +31,13 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("env", "named"),
     [
         ({"COMPLAINT_API_KEYS": f'["", "{SECRET}"]'}, "COMPLAINT_API_KEYS[0]"),
-        ({"COMPLAINT_API_KEYS": "not json"}, "api_keys"),
+        # Before: 'error parsing value for field "api_keys" from source "EnvSettingsSource"'.
+        ({"COMPLAINT_API_KEYS": f"not json {SECRET}"}, f"COMPLAINT_API_KEYS: {NOT_A_LIST}"),
+        ({"COMPLAINT_API_KEYS": SECRET * 2}, f"COMPLAINT_API_KEYS: {NOT_A_LIST}"),  # a bare key
+        (
+            {"COMPLAINT_REVIEWER_KEYS": f'"{SECRET * 2}"'},  # JSON, but a string
+            f"COMPLAINT_REVIEWER_KEYS: {NOT_A_LIST.replace('API', 'REVIEWER')}",
+        ),
         ({"COMPLAINT_ADMIN_KEY": SECRET}, "COMPLAINT_ADMIN_KEY"),
         ({"COMPLAINT_MAX_BATCH_ITEMS": "0"}, "COMPLAINT_MAX_BATCH_ITEMS"),
         ({"COMPLAINT_MAX_TEXT_CHARS": "lots"}, "COMPLAINT_MAX_TEXT_CHARS"),
