@@ -36,7 +36,7 @@ from service.routers import feedback as feedback_router
 from service.routers import review as review_router
 from service.schemas import Problem
 from service.session import Sessions
-from service.settings import Settings, load_settings
+from service.settings import Settings, load_settings, unknown_variables
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
@@ -91,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.serves_network:
             log.warning("no API or reviewer keys: answering callers on this machine only")
+        for name, closest in unknown_variables():
+            log.warning("%s is not a setting and is ignored; did you mean %s?", name, closest)
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,

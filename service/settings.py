@@ -2,13 +2,18 @@
 
 Every value is checked once, when the service starts; :func:`load_settings` turns a bad one into
 a :class:`ConfigurationError` with a one-line message that names the variable and never repeats
-its value (it may be a key).
+its value (it may be a key). A ``COMPLAINT_*`` variable that is no setting (``COMPLAINT_API_KEY``
+for ``COMPLAINT_API_KEYS``) would be ignored silently: :func:`unknown_variables` names each, with
+the setting it most resembles, for the service to warn about.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -197,3 +202,31 @@ def load_settings() -> Settings:
         raise ConfigurationError(f"invalid settings: {problems}") from None
     except SettingsError as exc:  # a value that is not JSON where JSON is expected
         raise ConfigurationError(f"invalid settings: {exc}") from None
+
+
+def _known_variables() -> list[str]:
+    return [
+        field.validation_alias
+        if isinstance(field.validation_alias, str)
+        else f"COMPLAINT_{name.upper()}"
+        for name, field in Settings.model_fields.items()
+    ]
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Each ``COMPLAINT_*`` variable of ``environ`` (the process's environment by default) that
+    is no setting, with the setting's variable closest to it (names are read case-insensitively,
+    as the settings are).
+
+    >>> unknown_variables({"COMPLAINT_API_KEY": "k", "COMPLAINT_LOG_LEVEL": "INFO", "HOME": "/"})
+    [('COMPLAINT_API_KEY', 'COMPLAINT_API_KEYS')]
+    """
+    environ = os.environ if environ is None else environ
+    known = _known_variables()
+    unknown = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if upper.startswith("COMPLAINT_") and upper not in known:
+            closest = difflib.get_close_matches(upper, known, n=1, cutoff=0.0)
+            unknown.append((name, closest[0]))
+    return unknown

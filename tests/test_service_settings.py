@@ -1,14 +1,17 @@
 """Settings are checked once, at start, and a bad one is one clear line."""
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 import complaint_nlp
-from service.settings import ConfigurationError, Settings, load_settings
+from service.settings import ConfigurationError, Settings, load_settings, unknown_variables
+from tests.fixtures import service_client
 
 SECRET = "short-secret"
 #: A usable key, in two role lists at once.
@@ -87,3 +90,39 @@ def test_database_urls_name_sqlite_or_postgresql_driven_by_psycopg() -> None:
         Settings(database_url="mysql://desk@127.0.0.1/keluhan")
     with pytest.raises(ValidationError, match="driven by psycopg 3"):
         Settings(database_url="postgresql+psycopg2://desk@127.0.0.1/keluhan")
+
+
+@pytest.mark.parametrize(
+    ("misspelt", "meant"),
+    [
+        ("COMPLAINT_API_KEY", "COMPLAINT_API_KEYS"),
+        ("COMPLAINT_ADMIN_KEYS", "COMPLAINT_ADMIN_KEY"),
+        ("COMPLAINT_REVIEWERS_KEYS", "COMPLAINT_REVIEWER_KEYS"),
+        ("complaint_model", "COMPLAINT_MODEL_PATH"),
+        ("COMPLAINT_DB_URL", "COMPLAINT_DATABASE_URL"),
+    ],
+)
+def test_unknown_variables_are_named_with_the_closest_setting(misspelt: str, meant: str) -> None:
+    environ = {misspelt: SECRET, "COMPLAINT_LOG_LEVEL": "INFO", "complaint_max_text_chars": "9"}
+    assert unknown_variables(environ) == [(misspelt, meant)]
+    assert unknown_variables({"PROMETHEUS_MULTIPROC_DIR": "/tmp", "COMPLAINTS": "x"}) == []
+
+
+def test_the_service_warns_at_start_about_each_unknown_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: COMPLAINT_API_KEY (for COMPLAINT_API_KEYS) was ignored without a word, and the
+    # service ran without keys.
+    monkeypatch.setenv("COMPLAINT_API_KEY", f'["{SECRET * 2}"]')
+    monkeypatch.setenv("COMPLAINT_ADMIN_KEYS", SECRET * 2)
+    with service_client(tmp_path):
+        pass
+    logged = capsys.readouterr().err
+    warnings = [
+        json.loads(line)["message"] for line in logged.splitlines() if "not a setting" in line
+    ]
+    assert warnings == [
+        "COMPLAINT_ADMIN_KEYS is not a setting and is ignored; did you mean COMPLAINT_ADMIN_KEY?",
+        "COMPLAINT_API_KEY is not a setting and is ignored; did you mean COMPLAINT_API_KEYS?",
+    ]
+    assert SECRET not in logged
