@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # First: a bad table stops the start before any worker or thread is started.
+        table = load_routing_table(settings.routing_table)
         database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
         try:
             database.check_schema()  # every database call checks again until it once succeeds
@@ -99,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metadata=meta if problem is None else None,
             model_problem=problem,
             pool=pool,
-            table=load_routing_table(settings.routing_table),
+            table=table,
             duplicates=duplicates,
             database=database,
             metrics=metrics,

@@ -4,14 +4,18 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 import complaint_nlp
+from complaint_nlp.persistence import MODELS_DIR
 from service.settings import ConfigurationError, Settings, load_settings, unknown_variables
-from tests.fixtures import service_client
+from tests.databases import migrated_sqlite
+from tests.fixtures import UNTRUSTWORTHY_MODELS, free_port, model_copy, service_client
 
 SECRET = "short-secret"
 #: A usable key, in two role lists at once.
@@ -126,3 +130,56 @@ def test_the_service_warns_at_start_about_each_unknown_variable(
         "COMPLAINT_API_KEY is not a setting and is ignored; did you mean COMPLAINT_API_KEYS?",
     ]
     assert SECRET not in logged
+
+
+def _table(folder: Path, text: str) -> str:
+    path = folder / "table.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        (lambda folder: str(folder / "nope.toml"), "routing table not found: "),
+        (lambda folder: str(folder), "routing table unreadable: "),
+        (lambda folder: _table(folder, "city ="), "not valid TOML"),
+        (lambda folder: _table(folder, '[[units]]\nid = "dpupr"\n'), "city: Field required; "),
+    ],
+)
+def test_a_routing_table_that_cannot_serve_stops_the_service_in_one_line(
+    tmp_path: Path, table: Callable[[Path], str], problem: str
+) -> None:
+    # Before: the server started, failed in its lifespan, printed a 55-line traceback and
+    # exited 3.
+    path = table(tmp_path)
+    run = _serve("--port", str(free_port()), COMPLAINT_ROUTING_TABLE=path,
+                 COMPLAINT_DATABASE_URL=migrated_sqlite(tmp_path / "f.db"))  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith("error: COMPLAINT_ROUTING_TABLE: ")
+    assert path in line and problem in line
+
+
+@pytest.mark.parametrize("edit", [None, *UNTRUSTWORTHY_MODELS])
+def test_a_configured_model_that_cannot_be_loaded_stops_the_service_in_one_line(
+    tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None
+) -> None:
+    # Before: the service started without a model and answered 503 for ever.
+    path = tmp_path / "none" if edit is None else model_copy(tmp_path, edit)
+    run = _serve("--port", str(free_port()), COMPLAINT_MODEL_PATH=str(path),
+                 COMPLAINT_DATABASE_URL=migrated_sqlite(tmp_path / "f.db"))  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith("error: COMPLAINT_MODEL_PATH: ")
+    assert str(path) in line
+
+
+def test_a_configured_model_that_loads_passes_the_start_check() -> None:
+    from service.__main__ import _model_problem
+
+    assert (
+        _model_problem(Settings(model_path=max((MODELS_DIR / "complaint-classifier").iterdir())))
+        is None
+    )
+    assert _model_problem(Settings()) is None  # the shipped model: create_app's not-ready rule
