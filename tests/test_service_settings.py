@@ -76,6 +76,14 @@ def test_load_settings_raises_a_library_error(monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "65536"])
+def test_a_port_outside_1_to_65535_is_one_line(port: str) -> None:
+    # Before: --port 99999 listened on 34463 while the banner said 99999.
+    run = _serve("--port", port)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [f"error: --port {port} is not a TCP port (1-65535)"]
+
+
 def test_version() -> None:
     run = _serve("--version")
     assert run.returncode == 0
