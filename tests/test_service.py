@@ -36,6 +36,14 @@ def test_health_and_readiness(client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+def test_uptime_checkers_may_ask_with_head(client: TestClient, path: str) -> None:
+    # Before: 405 method not allowed.
+    answer = client.head(path)
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer.headers["content-type"] == client.get(path).headers["content-type"]
+
+
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
     with service_client(tmp_path, model_path=tmp_path / "none") as no_model:
         assert no_model.get("/healthz").status_code == 200
