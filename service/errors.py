@@ -77,6 +77,10 @@ class InvalidRequestError(ServiceError, ValueError):
 class UnauthorizedError(ServiceError, PermissionError):
     status, kind = 401, "unauthorized"
 
+    def __init__(self, detail: str) -> None:
+        # A 401 names the way to authenticate (RFC 9110, 15.5.2): the X-API-Key header.
+        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+
 
 class ForbiddenError(ServiceError, PermissionError):
     status, kind = 403, "forbidden"

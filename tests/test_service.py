@@ -232,6 +232,11 @@ def test_export_needs_the_admin_key(database: str, tmp_path: Path) -> None:
     with service_client(tmp_path, database_url=database, **keys) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
         assert app.get("/v1/feedback/export", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+        # No key or an unknown one: who is asking is not known (before: 403).
+        for headers in ({}, {"X-API-Key": "not-a-key"}):
+            answer = app.get("/v1/feedback/export", headers=headers)
+            assert answer.status_code == 401, headers
+            assert answer.headers["www-authenticate"]
     with service_client(tmp_path, database_url=database, api_keys=[KEY]) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
 

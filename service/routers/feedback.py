@@ -55,7 +55,7 @@ def post_feedback(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "the corrections as CSV"},
-        **problems(403, 503),
+        **problems(401, 403, 503),
     },
 )
 def export_feedback(state: State) -> StreamingResponse:
