@@ -118,6 +118,26 @@ def test_bad_input_gets_a_clear_4xx(
 
 
 @pytest.mark.parametrize(
+    ("path", "payload", "message"),
+    [
+        # Before: "item 0: text has ..." for a request with one text, and "at most 200 items
+        # after validation" for 300 characters.
+        ("/v1/classify", {"text": "x" * 2_001}, "text has 2001 characters, the limit is 2000"),
+        ("/v1/classify/batch", {"items": [{"text": "ok"}, {"text": "x" * 2_001}]}, "item 1: text"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "x" * 300}, "at most 200 characters"),
+        ("/v1/classify/batch", {"items": [{"text": "ok", "id": "x" * 201}]}, "200 characters"),
+        ("/v1/review/undo", {"reviewer": "x" * 201}, "at most 200 characters"),
+    ],
+)
+def test_limits_are_told_in_the_requests_terms(
+    client: TestClient, path: str, payload: object, message: str
+) -> None:
+    problem = client.post(path, json=payload).json()
+    assert problem["detail"].startswith(message) or message in str(problem["errors"]), problem
+    assert "item 0" not in str(problem) and "items after validation" not in str(problem)
+
+
+@pytest.mark.parametrize(
     "raw", [b"{not json", b"\xff\xfe\x00garbage", b"", b'{"text": "\xff\xff"}']
 )
 def test_broken_bodies_are_4xx_never_500(client: TestClient, raw: bytes) -> None:

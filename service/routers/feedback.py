@@ -42,7 +42,7 @@ def post_feedback(
     """Store a reviewer's correction (text, complaint id and reviewer are stored PII-masked).
     A plain ``def``: database calls block (up to COMPLAINT_DATABASE_TIMEOUT_SECONDS), so FastAPI
     runs it in a worker thread."""
-    check_text_lengths([body.text], state.settings.max_text_chars)
+    check_text_lengths([body.text], state.settings.max_text_chars, batch=False)
     stored = feedback.store(state.database, body.model_dump(), idempotency_key)
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
