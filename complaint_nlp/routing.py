@@ -167,6 +167,9 @@ def _load(path: Path) -> RoutingTable:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataFileError(f"routing table not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not UTF-8
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise DataFileError(f"routing table unreadable: {path}: {reason}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{path}: not valid TOML: {exc}") from None
     try:

@@ -31,12 +31,12 @@ from service.errors import (
 )
 from service.observability import Metrics, TracingMiddleware, configure_logging
 from service.pool import ClassifierPool
-from service.routers import classify, desk, health, model, route
+from service.routers import classify, desk, docs, health, model, route
 from service.routers import feedback as feedback_router
 from service.routers import review as review_router
 from service.schemas import Problem
 from service.session import Sessions
-from service.settings import Settings, load_settings
+from service.settings import Settings, load_settings, unknown_variables
 
 log = logging.getLogger("complaint_nlp.service")  # configured by configure_logging()
 
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # First: a bad table stops the start before any worker or thread is started.
+        table = load_routing_table(settings.routing_table)
         database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
         try:
             database.check_schema()  # every database call checks again until it once succeeds
@@ -91,13 +93,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         folder, meta, pool, problem = await _start_classifier(settings, metrics)
         if not settings.serves_network:
             log.warning("no API or reviewer keys: answering callers on this machine only")
+        for name, closest in unknown_variables():
+            log.warning("%s is not a setting and is ignored; did you mean %s?", name, closest)
         app.state.service = ServiceState(
             settings=settings,
             model_dir=folder,
             metadata=meta if problem is None else None,
             model_problem=problem,
             pool=pool,
-            table=load_routing_table(settings.routing_table),
+            table=table,
             duplicates=duplicates,
             database=database,
             metrics=metrics,
@@ -114,8 +118,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     configure_logging(settings.log_level)
     metrics = Metrics(settings.prometheus_multiproc_dir)
-    # Swagger UI and ReDoc served from the package's own files: /docs works offline.
+    # The files of Swagger UI and ReDoc, which fastapi-offline ships; the pages that load them
+    # are service.routers.docs'.
     app = FastAPIOffline(
+        docs_url=None,
+        redoc_url=None,
         title="complaint_nlp",
         version=complaint_nlp.__version__,
         description="Triage of Indonesian citizen complaints: category, urgency, unit, deadline. "
@@ -124,7 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    for module in (health, classify, route, feedback_router, model, review_router, desk):
+    for module in (health, classify, route, feedback_router, model, review_router, desk, docs):
         app.include_router(module.router)
     app.state.sessions = Sessions.from_settings(settings)
     install_error_handlers(app)
@@ -141,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def prometheus() -> Response:
         """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    # Uptime checkers ask with HEAD (out of the schema: one operation per path and method).
+    app.add_api_route("/metrics", prometheus, methods=["HEAD"], include_in_schema=False)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

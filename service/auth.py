@@ -95,12 +95,16 @@ async def require_reviewer_key(
 async def require_admin_key(
     request: Request, x_api_key: Annotated[str | None, Security(api_key_header)]
 ) -> None:
-    """The admin key; without one configured, open only when no API keys are set either."""
+    """The admin key (401 for a missing or unknown key, 403 for another role's); without one
+    configured, open only when no API keys are set either."""
     settings = _settings(request)
     if settings.admin_key:
-        if not key_matches(x_api_key, _admin_keys(settings)):
-            raise ForbiddenError("this needs the admin key")
-    elif all_keys(settings):
+        if key_matches(x_api_key, _admin_keys(settings)):
+            return
+        # Who is asking comes first (401), what they may do second (403).
+        check_api_key(settings, x_api_key)
+        raise ForbiddenError("this needs the admin key")
+    if all_keys(settings):
         raise ForbiddenError("no admin key configured (COMPLAINT_ADMIN_KEY)")
 
 

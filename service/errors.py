@@ -14,6 +14,7 @@ lone surrogates and NaN once turned a 422 into a plain-text 500.
 The service's exceptions, all under :class:`~complaint_nlp.ComplaintNLPError`::
 
     ServiceError                                 answered with its status and problem type
+    ├── BadRequestError(ValueError)              400 a body that is not JSON text
     ├── InvalidRequestError(ValueError)          422
     ├── UnauthorizedError(PermissionError)       401 missing or unknown X-API-Key
     ├── ForbiddenError(PermissionError)          403
@@ -65,12 +66,20 @@ class ServiceError(ComplaintNLPError):
         self.headers = headers or {}
 
 
+class BadRequestError(ServiceError, ValueError):
+    status, kind = 400, "bad-request"
+
+
 class InvalidRequestError(ServiceError, ValueError):
     status, kind = 422, "invalid-request"
 
 
 class UnauthorizedError(ServiceError, PermissionError):
     status, kind = 401, "unauthorized"
+
+    def __init__(self, detail: str) -> None:
+        # A 401 names the way to authenticate (RFC 9110, 15.5.2): the X-API-Key header.
+        super().__init__(detail, headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
 
 
 class ForbiddenError(ServiceError, PermissionError):
@@ -209,6 +218,16 @@ async def _service_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    undecodable = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+    if undecodable:
+        # FastAPI reports a body it could not decode as a validation error (422); the API says
+        # 400. Only the position: the decoder's message may quote the body.
+        where = undecodable[0].get("loc", ())[-1:]
+        at = f" at character {where[0]}" if where and isinstance(where[0], int) else ""
+        return problem_response(
+            request, BadRequestError.status, BadRequestError.kind,
+            f"the body is not valid JSON{at}; send one JSON object",
+        )  # fmt: skip
     return problem_response(
         request, 422, InvalidRequestError.kind, "the request is not valid; see errors",
         errors=_field_errors(exc),

@@ -84,10 +84,11 @@ def check_items(body: bytes, max_items: int) -> None:
                 )
 
 
-def check_text_lengths(texts: Sequence[str], max_chars: int) -> None:
-    """413 naming the first text over ``max_chars`` characters."""
+def check_text_lengths(texts: Sequence[str], max_chars: int, *, batch: bool = True) -> None:
+    """413 naming the first text over ``max_chars`` characters (its item, in a ``batch``)."""
     for i, text in enumerate(texts):
         if len(text) > max_chars:
+            where = f"item {i}: " if batch else ""
             raise ContentTooLargeError(
-                f"item {i}: text has {len(text)} characters, the limit is {max_chars}"
+                f"{where}text has {len(text)} characters, the limit is {max_chars}"
             )

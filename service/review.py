@@ -302,10 +302,15 @@ class QueuePage:
     next_cursor: str | None
 
 
-def _encode_cursor(order: Order, row: AnyRow) -> str:
-    key = [row.id] if order == "oldest" else [row.usefulness, row.id]
+def _encode_cursor(order: Order, item_id: int, usefulness: int) -> str:
+    key = [item_id] if order == "oldest" else [usefulness, item_id]
     raw = json.dumps({"order": order, "after": key}, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def cursor_after(order: Order, item: dict[str, Any]) -> str:
+    """The cursor of the items after ``item`` (as :func:`get_item` gives it) in ``order``."""
+    return _encode_cursor(order, item["id"], round(item["usefulness"] * _SCALE))
 
 
 def _decode_cursor(order: Order, cursor: str) -> list[int]:
@@ -373,7 +378,9 @@ def queue_page(database: Database, query: QueueQuery) -> QueuePage:
             total = _count(connection, where)
     more = len(found) > query.limit
     page = found[: query.limit]
-    cursor = _encode_cursor(query.order, page[-1]) if more and page else None
+    cursor = (
+        _encode_cursor(query.order, page[-1].id, page[-1].usefulness) if more and page else None
+    )
     return QueuePage([_view(r) for r in page], total, cursor)
 
 
@@ -630,5 +637,7 @@ def claim_next(
                 .values(claimed_by=masked, claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
             )
             if claimed.rowcount == 1:
-                return _view(_fetch(connection, row.id)), _encode_cursor(query.order, row)
+                return _view(_fetch(connection, row.id)), _encode_cursor(
+                    query.order, row.id, row.usefulness
+                )
     return None, None

@@ -121,6 +121,10 @@ def _known_unit(value: str) -> str:
 
 #: Text as people write it: any Unicode a UTF-8 answer can carry.
 Text = Annotated[str, AfterValidator(_well_formed)]
+#: A complaint id or a reviewer's name. The length is checked before ``_well_formed`` (a limit
+#: after it reads "at most 200 items after validation", for characters).
+ShortText = Annotated[str, Field(max_length=200), AfterValidator(_well_formed)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_well_formed)]
 UnitCode = Annotated[
     str, Field(max_length=40, json_schema_extra={"enum": list(UNITS)}), AfterValidator(_known_unit)
 ]
@@ -140,7 +144,7 @@ class ClassifyRequest(_Request):
         min_length=1, examples=[_EXAMPLE], description="the complaint, as written (at most "
         "COMPLAINT_MAX_TEXT_CHARS characters, 20,000 by default)"
     )  # fmt: skip
-    id: Text | None = Field(default=None, max_length=200, examples=["LAPOR-2025-000123"])
+    id: ShortText | None = Field(default=None, examples=["LAPOR-2025-000123"])
 
 
 class BatchRequest(_Request):
@@ -203,7 +207,7 @@ class BatchResponse(BaseModel):
 
 
 class FeedbackRequest(_Request):
-    complaint_id: Text = Field(min_length=1, max_length=200, description="stored PII-masked")
+    complaint_id: Name = Field(description="stored PII-masked")
     text: Text = Field(
         min_length=1, description="the complaint text (stored PII-masked; at most "
         "COMPLAINT_MAX_TEXT_CHARS characters)"
@@ -211,7 +215,7 @@ class FeedbackRequest(_Request):
     category: Category | None = None
     urgency: Urgency | None = None
     unit: UnitCode | None = Field(default=None, examples=["civil_registry"])
-    reviewer: Text = Field(min_length=1, max_length=200, description="stored PII-masked")
+    reviewer: Name = Field(description="stored PII-masked")
 
     @model_validator(mode="after")
     def _something_corrected(self) -> FeedbackRequest:
@@ -229,7 +233,7 @@ class FeedbackResponse(BaseModel):
 
 #: A unit of the routing table (``route.unit_id``), checked against the loaded table.
 CityUnit = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
-Reviewer = Annotated[Text, Field(min_length=1, max_length=200, description="stored PII-masked")]
+Reviewer = Annotated[Name, Field(description="stored PII-masked")]
 
 DECISION_EXAMPLES = _examples(
     benar=("Label model benar", {"action": "confirm", "reviewer": "petugas-aduan-1"}),
@@ -347,7 +351,7 @@ class Problem(BaseModel):
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for error answers of these statuses."""
     meaning = {
-        400: "the body cannot be decoded as JSON text",
+        400: "the body is empty or cannot be decoded as JSON text",
         401: "missing or unknown X-API-Key",
         403: "not allowed (the key lacks the role, or the caller is not on this machine)",
         404: "no such item",

@@ -2,12 +2,18 @@
 
 Every value is checked once, when the service starts; :func:`load_settings` turns a bad one into
 a :class:`ConfigurationError` with a one-line message that names the variable and never repeats
-its value (it may be a key).
+its value (it may be a key). A ``COMPLAINT_*`` variable that is no setting (``COMPLAINT_API_KEY``
+for ``COMPLAINT_API_KEYS``) would be ignored silently: :func:`unknown_variables` names each, with
+the setting it most resembles, for the service to warn about.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
+import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -17,10 +23,11 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -42,6 +49,9 @@ def _usable_key(key: SecretStr) -> SecretStr:
 
 
 Key = Annotated[SecretStr, AfterValidator(_usable_key)]
+#: A list of keys, read from the environment as JSON by :meth:`Settings._json_list` (NoDecode:
+#: pydantic-settings' own decoding names neither the variable nor the expected form).
+Keys = Annotated[list[Key], NoDecode]
 
 
 def _long_secret(secret: SecretStr) -> SecretStr:
@@ -70,10 +80,10 @@ class Settings(BaseSettings):
     model_path: Path | None = None
     routing_table: Path | None = None
     #: Keys that may call every /v1 endpoint but the export and the review desk.
-    api_keys: list[Key] = Field(default_factory=list, max_length=1_000)
+    api_keys: Keys = Field(default_factory=list, max_length=1_000)
     #: Keys of the ``reviewer`` role: the review queue and the desk page, and whatever an API
     #: key may call (service.auth).
-    reviewer_keys: list[Key] = Field(default_factory=list, max_length=1_000)
+    reviewer_keys: Keys = Field(default_factory=list, max_length=1_000)
     #: The key of the ``admin`` role (the feedback export); accepted wherever any key is.
     admin_key: Key | None = None
     #: ``sqlite:///PATH`` or ``postgresql://USER:PASSWORD@HOST/NAME`` (driven by psycopg 3);
@@ -112,6 +122,23 @@ class Settings(BaseSettings):
     prometheus_multiproc_dir: DirectoryPath | None = Field(
         default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
     )
+
+    @field_validator("api_keys", "reviewer_keys", mode="before")
+    @classmethod
+    def _json_list(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):  # given in Python, not read from a variable
+            return value
+        try:
+            keys = json.loads(value)
+        except ValueError:
+            keys = None
+        if not isinstance(keys, list):
+            # A bare key is the usual slip; the value itself is never repeated (it is a key).
+            variable = f"COMPLAINT_{str(info.field_name).upper()}"
+            raise ValueError(
+                f"must be a JSON list of keys, e.g. {variable}='[\"a-key-of-16-chars-or-more\"]'"
+            )
+        return keys
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -175,3 +202,31 @@ def load_settings() -> Settings:
         raise ConfigurationError(f"invalid settings: {problems}") from None
     except SettingsError as exc:  # a value that is not JSON where JSON is expected
         raise ConfigurationError(f"invalid settings: {exc}") from None
+
+
+def _known_variables() -> list[str]:
+    return [
+        field.validation_alias
+        if isinstance(field.validation_alias, str)
+        else f"COMPLAINT_{name.upper()}"
+        for name, field in Settings.model_fields.items()
+    ]
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Each ``COMPLAINT_*`` variable of ``environ`` (the process's environment by default) that
+    is no setting, with the setting's variable closest to it (names are read case-insensitively,
+    as the settings are).
+
+    >>> unknown_variables({"COMPLAINT_API_KEY": "k", "COMPLAINT_LOG_LEVEL": "INFO", "HOME": "/"})
+    [('COMPLAINT_API_KEY', 'COMPLAINT_API_KEYS')]
+    """
+    environ = os.environ if environ is None else environ
+    known = _known_variables()
+    unknown = []
+    for name in sorted(environ):
+        upper = name.upper()
+        if upper.startswith("COMPLAINT_") and upper not in known:
+            closest = difflib.get_close_matches(upper, known, n=1, cutoff=0.0)
+            unknown.append((name, closest[0]))
+    return unknown

@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import csv
 import itertools
+import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import httpx2
 from fastapi.testclient import TestClient
 
 from complaint_nlp.dataset import Record
+from complaint_nlp.persistence import MODELS_DIR
 
 # (category, urgency, unit, complaint templates); {p} is a place, {n} a number.
 TEMPLATES = [
@@ -162,6 +166,25 @@ def service_client(tmp_path: Path, caller: tuple[str, int] = LOCAL, **settings: 
         settings["database_url"] = migrated_sqlite(tmp_path / "feedback.db")
     settings.setdefault("classify_workers", 1)
     return TestClient(create_app(Settings(**settings)), client=caller)
+
+
+def model_copy(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the shipped model's newest version with its metadata changed by ``edit``."""
+    shipped = max((MODELS_DIR / "complaint-classifier").iterdir())
+    folder = tmp_path / "models" / shipped.name
+    shutil.copytree(shipped, folder)
+    meta = json.loads((folder / "metadata.json").read_text())
+    edit(meta)
+    (folder / "metadata.json").write_text(json.dumps(meta))
+    return folder
+
+
+#: Edits of :func:`model_copy` that leave a model no one should load.
+UNTRUSTWORTHY_MODELS: list[Callable[[dict[str, Any]], None]] = [
+    lambda meta: meta.update(safety_signals_file="signals.txt"),  # missing
+    lambda meta: meta["thresholds"].update(high="abc"),
+    lambda meta: meta.update(inference_file="../../../etc/passwd"),
+]
 
 
 def free_port() -> int:

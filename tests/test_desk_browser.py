@@ -74,7 +74,8 @@ def browser() -> Iterator[Browser]:
 
 def open_page(browser: Browser, base: str, viewport: Any, problems: list[str]) -> Page:
     """A new page that records console messages, page errors and requests elsewhere."""
-    page = browser.new_page(viewport=viewport)
+    touch = viewport is PHONE  # a phone's touch screen, without a keyboard's hover
+    page = browser.new_page(viewport=viewport, has_touch=touch, is_mobile=touch)
 
     def console(message: ConsoleMessage) -> None:
         if message.type in ("error", "warning"):
@@ -257,8 +258,12 @@ def test_the_desk_is_labelled_focusable_legible_and_fits(
     assert box is not None and box["y"] + box["height"] <= OFFICE["height"]
     assert page.locator(".text").bounding_box() is not None
 
+    assert page.locator(".help").is_visible() and page.locator("#confirm kbd").is_visible()
+
     phone = signed_in(browser, desk, PHONE, problems)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # No keyboard shortcuts to show on a touch screen (before: the list and every key hint).
+    assert phone.locator(".help").is_hidden() and phone.locator("#confirm kbd").is_hidden()
     phone.screenshot(path=tmp_path / "desk-phone.png", full_page=True)
     for selector in ("#confirm button", "#skip", "#undo button", "#correct summary"):
         box = phone.locator(selector).bounding_box()

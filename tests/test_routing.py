@@ -188,6 +188,15 @@ def test_missing_table(tmp_path: Path) -> None:
         load_routing_table(tmp_path / "none.toml")
 
 
+def test_unreadable_table(tmp_path: Path) -> None:
+    # Before: a folder or a file that is not UTF-8 raised OSError or UnicodeDecodeError.
+    with pytest.raises(DataFileError, match=r"unreadable: .*Is a directory"):
+        load_routing_table(tmp_path)
+    (tmp_path / "latin1.toml").write_bytes('city = "Kota Tangerang Selatan \xe9"'.encode("latin-1"))
+    with pytest.raises(DataFileError, match=r"unreadable: .*not UTF-8 text"):
+        load_routing_table(tmp_path / "latin1.toml")
+
+
 def with_cues(classification: Classification, *cues: str) -> Classification:
     return Classification(**{**classification.__dict__, "cues": list(cues)})
 

@@ -36,6 +36,14 @@ def test_health_and_readiness(client: TestClient) -> None:
     }
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
+def test_uptime_checkers_may_ask_with_head(client: TestClient, path: str) -> None:
+    # Before: 405 method not allowed.
+    answer = client.head(path)
+    assert answer.status_code == 200 and answer.content == b""
+    assert answer.headers["content-type"] == client.get(path).headers["content-type"]
+
+
 def test_not_ready_without_a_model(tmp_path: Path) -> None:
     with service_client(tmp_path, model_path=tmp_path / "none") as no_model:
         assert no_model.get("/healthz").status_code == 200
@@ -107,6 +115,26 @@ def test_bad_input_gets_a_clear_4xx(
     assert response.status_code == code, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["status"] == code
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "message"),
+    [
+        # Before: "item 0: text has ..." for a request with one text, and "at most 200 items
+        # after validation" for 300 characters.
+        ("/v1/classify", {"text": "x" * 2_001}, "text has 2001 characters, the limit is 2000"),
+        ("/v1/classify/batch", {"items": [{"text": "ok"}, {"text": "x" * 2_001}]}, "item 1: text"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "x" * 300}, "at most 200 characters"),
+        ("/v1/classify/batch", {"items": [{"text": "ok", "id": "x" * 201}]}, "200 characters"),
+        ("/v1/review/undo", {"reviewer": "x" * 201}, "at most 200 characters"),
+    ],
+)
+def test_limits_are_told_in_the_requests_terms(
+    client: TestClient, path: str, payload: object, message: str
+) -> None:
+    problem = client.post(path, json=payload).json()
+    assert problem["detail"].startswith(message) or message in str(problem["errors"]), problem
+    assert "item 0" not in str(problem) and "items after validation" not in str(problem)
 
 
 @pytest.mark.parametrize(
@@ -224,6 +252,11 @@ def test_export_needs_the_admin_key(database: str, tmp_path: Path) -> None:
     with service_client(tmp_path, database_url=database, **keys) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
         assert app.get("/v1/feedback/export", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
+        # No key or an unknown one: who is asking is not known (before: 403).
+        for headers in ({}, {"X-API-Key": "not-a-key"}):
+            answer = app.get("/v1/feedback/export", headers=headers)
+            assert answer.status_code == 401, headers
+            assert answer.headers["www-authenticate"]
     with service_client(tmp_path, database_url=database, api_keys=[KEY]) as app:
         assert app.get("/v1/feedback/export", headers={"X-API-Key": KEY}).status_code == 403
 

@@ -48,6 +48,41 @@ def test_hostile_bodies_get_a_problem_never_a_500(
     assert problem["request_id"] == response.headers["x-request-id"]
 
 
+#: Every endpoint that takes a JSON body.
+JSON_ENDPOINTS = [
+    "/v1/classify", "/v1/classify/batch", "/v1/route", "/v1/feedback", "/v1/review/1",
+    "/v1/review/undo",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"this is not json " + SECRET_TEXT.encode(),
+        b'{"text": "' + SECRET_TEXT.encode(),  # truncated
+        b'{"text": "jalan rusak",}',
+        b"",
+        b"  \n",
+    ],
+)
+@pytest.mark.parametrize("path", JSON_ENDPOINTS)
+def test_a_body_that_is_not_json_text_is_400_bad_request(
+    client: TestClient, path: str, raw: bytes
+) -> None:
+    # Before: 422 invalid-request with errors [{"msg": "JSON decode error"}] (or, for an empty
+    # body, "Field required"), while the README and the OpenAPI promise 400.
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["type"], problem["title"]) == (
+        "urn:complaint-nlp:problem:bad-request",
+        "Bad Request",
+    )
+    assert "errors" not in problem
+    assert "Siti" not in response.text and "not json" not in response.text
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -1,6 +1,5 @@
 """Classification off the event loop: a slow request costs its own time budget, nobody else's."""
 
-import json
 import shutil
 import threading
 import time
@@ -12,9 +11,15 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from complaint_nlp.persistence import MODELS_DIR
 from tests.databases import migrated_sqlite
-from tests.fixtures import free_port, service_client, start_service, stop_service
+from tests.fixtures import (
+    UNTRUSTWORTHY_MODELS,
+    free_port,
+    model_copy,
+    service_client,
+    start_service,
+    stop_service,
+)
 
 # Long, legitimate complaints: a batch of them takes seconds whatever the text pipeline's speed
 # (about 37 ms per 20,000 characters, measured 2026-11-30), so the tests do not depend on one
@@ -107,29 +112,12 @@ def _wait_for_metric(app: TestClient, line: str) -> None:
         time.sleep(0.02)
 
 
-def _model_copy(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
-    shipped = max((MODELS_DIR / "complaint-classifier").iterdir())
-    folder = tmp_path / "models" / shipped.name
-    shutil.copytree(shipped, folder)
-    meta = json.loads((folder / "metadata.json").read_text())
-    edit(meta)
-    (folder / "metadata.json").write_text(json.dumps(meta))
-    return folder
-
-
-@pytest.mark.parametrize(
-    "edit",
-    [
-        lambda meta: meta.update(safety_signals_file="signals.txt"),  # missing
-        lambda meta: meta["thresholds"].update(high="abc"),
-        lambda meta: meta.update(inference_file="../../../etc/passwd"),
-    ],
-)
+@pytest.mark.parametrize("edit", UNTRUSTWORTHY_MODELS)
 def test_an_untrustworthy_model_is_not_ready_and_never_a_500(
     tmp_path: Path, edit: Callable[[dict[str, Any]], None]
 ) -> None:
     # Before (issue #12): ready, then a 500 on every request.
-    with service_client(tmp_path, model_path=_model_copy(tmp_path, edit)) as app:
+    with service_client(tmp_path, model_path=model_copy(tmp_path, edit)) as app:
         ready = app.get("/readyz")
         classify = app.post("/v1/classify", json={"text": "lampu jalan mati"})
     assert ready.status_code == 503
@@ -139,7 +127,7 @@ def test_an_untrustworthy_model_is_not_ready_and_never_a_500(
 
 def test_a_folder_beside_the_versions_does_not_stop_the_service(tmp_path: Path) -> None:
     # Before (issue #12): a "latest" folder made the version sort raise TypeError at start.
-    folder = _model_copy(tmp_path, lambda meta: None)
+    folder = model_copy(tmp_path, lambda meta: None)
     shutil.copytree(folder, folder.parent / "latest")
     with service_client(tmp_path, model_path=folder.parent) as app:
         assert app.get("/readyz").status_code == 200

@@ -1,18 +1,29 @@
 """Settings are checked once, at start, and a bad one is one clear line."""
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 import complaint_nlp
-from service.settings import ConfigurationError, Settings, load_settings
+from complaint_nlp.persistence import MODELS_DIR
+from service.settings import ConfigurationError, Settings, load_settings, unknown_variables
+from tests.databases import migrated_sqlite
+from tests.fixtures import UNTRUSTWORTHY_MODELS, free_port, model_copy, service_client
 
 SECRET = "short-secret"
 #: A usable key, in two role lists at once.
 TWICE = f'["{SECRET * 2}"]'
+NOT_A_LIST = (
+    "Value error, must be a JSON list of keys, e.g. "
+    """COMPLAINT_API_KEYS='["a-key-of-16-chars-or-more"]'"""
+)
 
 
 def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +38,13 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ("env", "named"),
     [
         ({"COMPLAINT_API_KEYS": f'["", "{SECRET}"]'}, "COMPLAINT_API_KEYS[0]"),
-        ({"COMPLAINT_API_KEYS": "not json"}, "api_keys"),
+        # Before: 'error parsing value for field "api_keys" from source "EnvSettingsSource"'.
+        ({"COMPLAINT_API_KEYS": f"not json {SECRET}"}, f"COMPLAINT_API_KEYS: {NOT_A_LIST}"),
+        ({"COMPLAINT_API_KEYS": SECRET * 2}, f"COMPLAINT_API_KEYS: {NOT_A_LIST}"),  # a bare key
+        (
+            {"COMPLAINT_REVIEWER_KEYS": f'"{SECRET * 2}"'},  # JSON, but a string
+            f"COMPLAINT_REVIEWER_KEYS: {NOT_A_LIST.replace('API', 'REVIEWER')}",
+        ),
         ({"COMPLAINT_ADMIN_KEY": SECRET}, "COMPLAINT_ADMIN_KEY"),
         ({"COMPLAINT_MAX_BATCH_ITEMS": "0"}, "COMPLAINT_MAX_BATCH_ITEMS"),
         ({"COMPLAINT_MAX_TEXT_CHARS": "lots"}, "COMPLAINT_MAX_TEXT_CHARS"),
@@ -59,6 +76,14 @@ def test_load_settings_raises_a_library_error(monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(caught.value, ValueError)
 
 
+@pytest.mark.parametrize("port", ["99999", "0", "-1", "65536"])
+def test_a_port_outside_1_to_65535_is_one_line(port: str) -> None:
+    # Before: --port 99999 listened on 34463 while the banner said 99999.
+    run = _serve("--port", port)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [f"error: --port {port} is not a TCP port (1-65535)"]
+
+
 def test_version() -> None:
     run = _serve("--version")
     assert run.returncode == 0
@@ -77,3 +102,92 @@ def test_database_urls_name_sqlite_or_postgresql_driven_by_psycopg() -> None:
         Settings(database_url="mysql://desk@127.0.0.1/keluhan")
     with pytest.raises(ValidationError, match="driven by psycopg 3"):
         Settings(database_url="postgresql+psycopg2://desk@127.0.0.1/keluhan")
+
+
+@pytest.mark.parametrize(
+    ("misspelt", "meant"),
+    [
+        ("COMPLAINT_API_KEY", "COMPLAINT_API_KEYS"),
+        ("COMPLAINT_ADMIN_KEYS", "COMPLAINT_ADMIN_KEY"),
+        ("COMPLAINT_REVIEWERS_KEYS", "COMPLAINT_REVIEWER_KEYS"),
+        ("complaint_model", "COMPLAINT_MODEL_PATH"),
+        ("COMPLAINT_DB_URL", "COMPLAINT_DATABASE_URL"),
+    ],
+)
+def test_unknown_variables_are_named_with_the_closest_setting(misspelt: str, meant: str) -> None:
+    environ = {misspelt: SECRET, "COMPLAINT_LOG_LEVEL": "INFO", "complaint_max_text_chars": "9"}
+    assert unknown_variables(environ) == [(misspelt, meant)]
+    assert unknown_variables({"PROMETHEUS_MULTIPROC_DIR": "/tmp", "COMPLAINTS": "x"}) == []
+
+
+def test_the_service_warns_at_start_about_each_unknown_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Before: COMPLAINT_API_KEY (for COMPLAINT_API_KEYS) was ignored without a word, and the
+    # service ran without keys.
+    monkeypatch.setenv("COMPLAINT_API_KEY", f'["{SECRET * 2}"]')
+    monkeypatch.setenv("COMPLAINT_ADMIN_KEYS", SECRET * 2)
+    with service_client(tmp_path):
+        pass
+    logged = capsys.readouterr().err
+    warnings = [
+        json.loads(line)["message"] for line in logged.splitlines() if "not a setting" in line
+    ]
+    assert warnings == [
+        "COMPLAINT_ADMIN_KEYS is not a setting and is ignored; did you mean COMPLAINT_ADMIN_KEY?",
+        "COMPLAINT_API_KEY is not a setting and is ignored; did you mean COMPLAINT_API_KEYS?",
+    ]
+    assert SECRET not in logged
+
+
+def _table(folder: Path, text: str) -> str:
+    path = folder / "table.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        (lambda folder: str(folder / "nope.toml"), "routing table not found: "),
+        (lambda folder: str(folder), "routing table unreadable: "),
+        (lambda folder: _table(folder, "city ="), "not valid TOML"),
+        (lambda folder: _table(folder, '[[units]]\nid = "dpupr"\n'), "city: Field required; "),
+    ],
+)
+def test_a_routing_table_that_cannot_serve_stops_the_service_in_one_line(
+    tmp_path: Path, table: Callable[[Path], str], problem: str
+) -> None:
+    # Before: the server started, failed in its lifespan, printed a 55-line traceback and
+    # exited 3.
+    path = table(tmp_path)
+    run = _serve("--port", str(free_port()), COMPLAINT_ROUTING_TABLE=path,
+                 COMPLAINT_DATABASE_URL=migrated_sqlite(tmp_path / "f.db"))  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith("error: COMPLAINT_ROUTING_TABLE: ")
+    assert path in line and problem in line
+
+
+@pytest.mark.parametrize("edit", [None, *UNTRUSTWORTHY_MODELS])
+def test_a_configured_model_that_cannot_be_loaded_stops_the_service_in_one_line(
+    tmp_path: Path, edit: Callable[[dict[str, Any]], None] | None
+) -> None:
+    # Before: the service started without a model and answered 503 for ever.
+    path = tmp_path / "none" if edit is None else model_copy(tmp_path, edit)
+    run = _serve("--port", str(free_port()), COMPLAINT_MODEL_PATH=str(path),
+                 COMPLAINT_DATABASE_URL=migrated_sqlite(tmp_path / "f.db"))  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    (line,) = run.stderr.strip().splitlines()
+    assert line.startswith("error: COMPLAINT_MODEL_PATH: ")
+    assert str(path) in line
+
+
+def test_a_configured_model_that_loads_passes_the_start_check() -> None:
+    from service.__main__ import _model_problem
+
+    assert (
+        _model_problem(Settings(model_path=max((MODELS_DIR / "complaint-classifier").iterdir())))
+        is None
+    )
+    assert _model_problem(Settings()) is None  # the shipped model: create_app's not-ready rule

@@ -34,10 +34,10 @@ router = APIRouter(
 
 
 async def _triage(
-    state: State, classifier: Classifier, items: list[ClassifyRequest]
+    state: State, classifier: Classifier, items: list[ClassifyRequest], *, batch: bool = True
 ) -> list[TriageResult]:
     texts = [item.text for item in items]
-    check_text_lengths(texts, state.settings.max_text_chars)
+    check_text_lengths(texts, state.settings.max_text_chars, batch=batch)
     # In a worker process within the time budget (service.pool); the event loop only waits.
     classified = await classifier.classify(texts)
     ids = [item.id for item in items]
@@ -59,7 +59,7 @@ async def classify(
     body: Annotated[ClassifyRequest, CLASSIFY_EXAMPLES], state: State, classifier: Classifier
 ) -> dict[str, object]:
     """Category, urgency, units, confidences, explanation, route and duplicate check."""
-    return (await _triage(state, classifier, [body]))[0].to_dict()
+    return (await _triage(state, classifier, [body], batch=False))[0].to_dict()
 
 
 @router.post("/classify/batch", response_model=BatchResponse)

@@ -221,7 +221,8 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
         late=item is not None and item["due_at"] < now,
         left=_hours(item["due_at"] - now) if item else "",
         flash=_flash(query), categories=CATEGORIES, urgencies=URGENCIES,
-        keep=kept, filtered=filtered,
+        keep=kept, filtered=filtered, skipping=bool(query.get("cursor")),
+        thresholds=(state.metadata or {}).get("thresholds"),
     )  # fmt: skip
 
 
@@ -236,7 +237,8 @@ def _current(
         except NotFoundError:
             item = None
         if item is not None and item["status"] == "open":
-            return item, None
+            # Skipping it goes on after it (before: from the start, back to this very item).
+            return item, review.cursor_after(filters.order, item)
     cursor = query.get("cursor") or None
     listing = _listing(filters)
     try:

@@ -42,7 +42,7 @@ def post_feedback(
     """Store a reviewer's correction (text, complaint id and reviewer are stored PII-masked).
     A plain ``def``: database calls block (up to COMPLAINT_DATABASE_TIMEOUT_SECONDS), so FastAPI
     runs it in a worker thread."""
-    check_text_lengths([body.text], state.settings.max_text_chars)
+    check_text_lengths([body.text], state.settings.max_text_chars, batch=False)
     stored = feedback.store(state.database, body.model_dump(), idempotency_key)
     if stored.replayed:
         response.headers["Idempotent-Replayed"] = "true"
@@ -55,7 +55,7 @@ def post_feedback(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "the corrections as CSV"},
-        **problems(403, 503),
+        **problems(401, 403, 503),
     },
 )
 def export_feedback(state: State) -> StreamingResponse:
