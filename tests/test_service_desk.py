@@ -207,7 +207,7 @@ def shown(page: str) -> str | None:
 
 def test_skipping_to_the_end_says_what_still_waits(fresh: TestClient) -> None:
     sign_in(fresh, "petugas-8", REVIEWER_KEY)
-    page, seen = fresh.get("/review").text, []
+    page, seen = fresh.get("/review").text, list[str | None]()
     while shown(page) is not None and len(seen) < 50:
         seen.append(shown(page))
         page = fresh.get(skip_link(page)).text

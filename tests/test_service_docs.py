@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Request, sync_playwright
+from playwright.sync_api import ConsoleMessage, Request, sync_playwright
 
 from service.routers.docs import REDOC_LOGO
 from tests.databases import migrated_sqlite
@@ -74,7 +74,12 @@ def test_the_pages_fetch_nothing_from_elsewhere_in_a_browser(tmp_path: Path) -> 
                     problems.append(sent.url)
 
             page.on("request", request)
-            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+
+            def console(message: ConsoleMessage) -> None:
+                if message.type == "error":
+                    problems.append(message.text)
+
+            page.on("console", console)
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.goto(f"{base}/")  # to /docs
             page.get_by_text("/v1/classify/batch").first.wait_for()
