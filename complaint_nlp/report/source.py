@@ -158,6 +158,10 @@ def open_source(
         raise InvalidInputError(f"input file not found: {path}")
     fmt = "jsonl" if path.suffix in (".jsonl", ".ndjson", ".json") else "csv"
     header = _header(path, fmt)
+    # A column named on purpose and absent is a typo, not an optional column left out.
+    absent = sorted({column for column in (columns or {}).values() if column not in header})
+    if absent:
+        raise InvalidInputError(f"{path} has no column {', '.join(absent)} (named in columns)")
     mapping = {name: (columns or {}).get(name, name) for name in OPTIONAL_COLUMNS}
     optional = {name: column for name, column in mapping.items() if column in header}
     required = {

@@ -60,6 +60,8 @@ def test_a_file_with_labels_only_is_one_period(tmp_path: Path) -> None:
             "has no category_confidence, needs_review, route_unit_id, urgency",
         ),
         ("id,category\n", {"tanggal": "x"}, "unknown report column tanggal"),
+        # Before: a misspelt file column was dropped without a word (no times in the report).
+        ("id,tanggal\n", {"received_at": "tangal"}, "has no column tangal"),
     ],
 )
 def test_refuses_what_is_not_triage_output(
