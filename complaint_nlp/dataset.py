@@ -118,7 +118,11 @@ def _split_of(day: date, validation_start: date, test_start: date) -> str:
 
 def read_feedback(path: PathLike) -> dict[str, dict[str, str]]:
     """Corrections exported by the service: ``complaint_id,text,category,urgency,unit``, with the
-    export's formula escapes (:mod:`complaint_nlp.spreadsheet`) undone."""
+    export's formula escapes (:mod:`complaint_nlp.spreadsheet`) undone, by complaint id.
+
+    A complaint corrected twice keeps its later correction. The service stores ids PII-masked,
+    so two complaints may share one (``WA-[TELEPON]``): a row whose id is taken by another text
+    is another complaint, kept as ``<id>#2``, ``#3``... (before, it replaced the first)."""
     rows = [
         {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
         for row in _read_csv(path, ("complaint_id", "text", "category", "urgency", "unit"))
@@ -127,7 +131,19 @@ def read_feedback(path: PathLike) -> dict[str, dict[str, str]]:
         for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES), ("unit", UNITS)):
             if row[column] and row[column] not in allowed:
                 raise DataFileError(f"{path}:{line}: unknown {column} {row[column]!r}")
-    return {row["complaint_id"]: row for row in rows}
+    corrections: dict[str, dict[str, str]] = {}
+    keys: dict[tuple[str, str], str] = {}  # (id, normalised text) -> its key
+    texts_of: Counter[str] = Counter()  # distinct texts seen under each id
+    for row in rows:
+        complaint_id = row["complaint_id"]
+        key = keys.get((complaint_id, normalize(row["text"])))
+        if key is None:
+            texts_of[complaint_id] += 1
+            n = texts_of[complaint_id]
+            key = complaint_id if n == 1 else f"{complaint_id}#{n}"
+            keys[complaint_id, normalize(row["text"])] = key
+        corrections[key] = row
+    return corrections
 
 
 def build_dataset(

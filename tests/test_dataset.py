@@ -82,6 +82,24 @@ def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> 
     assert stats.feedback == 1
 
 
+def test_feedback_of_two_complaints_under_one_masked_id_keeps_both(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    header = ["complaint_id", "text", "category", "urgency", "unit"]
+    feedback = write_csv(tmp_path / "f.csv", header, [
+        ["WA-[TELEPON]", "Lampu jalan mati di gang mawar", "infrastructure", "medium", ""],
+        ["WA-[TELEPON]", "Petugas kelurahan membentak warga", "human_resources", "medium", ""],
+        ["WA-[TELEPON]", "Lampu jalan mati di gang mawar!", "infrastructure", "high", ""],
+    ])  # fmt: skip
+    records, stats = _build(sources, feedback=feedback)
+    fed = {r.id: r for r in records if r.label_source == "feedback"}
+    # Before: the second complaint replaced the first (ids are stored PII-masked).
+    assert set(fed) == {"WA-[TELEPON]", "WA-[TELEPON]#2"}
+    assert fed["WA-[TELEPON]"].urgency == "high"  # the later correction of the same complaint
+    assert fed["WA-[TELEPON]#2"].category == "human_resources"
+    assert stats.feedback == 2
+
+
 def test_unknown_label_in_mapping_names_the_line(sources: dict[str, Path], tmp_path: Path) -> None:
     bad = write_csv(tmp_path / "t.csv", ["topik", "category"], [["Jalan", "roads"]])
     with pytest.raises(DataFileError, match=r"t.csv:2: unknown category 'roads'"):
