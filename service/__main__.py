@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port, 1-65535 (8000)")
     parser.add_argument(
-        "--workers", type=int, default=1, choices=range(1, 65), metavar="N",
-        help="HTTP processes (1), each with COMPLAINT_CLASSIFY_WORKERS classifier processes",
+        "--workers", type=int, default=1, metavar="N",
+        help="HTTP processes, 1-64 (1), each with COMPLAINT_CLASSIFY_WORKERS classifier processes",
     )  # fmt: skip
     parser.add_argument(
         "--version", action="version", version=f"complaint_nlp {complaint_nlp.__version__}"
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:  # uvicorn would listen on another (99999 mod 65536)
         print(f"error: --port {args.port} is not a TCP port (1-65535)", file=sys.stderr)
+        return 2
+    if not 1 <= args.workers <= 64:  # argparse's choices listed all 64 numbers
+        print(f"error: --workers {args.workers}: give 1 to 64 processes", file=sys.stderr)
         return 2
     try:
         settings = load_settings()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -104,13 +105,31 @@ FEEDBACK_EXAMPLES = _examples(
 )
 
 
+#: Unicode categories that show nothing: format (zero-width, direction marks), control, separators.
+_INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+
+
 def _well_formed(value: str) -> str:
     # JSON may spell lone surrogates ("\ud800"), which no UTF-8 answer or database can hold.
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("text is not valid Unicode (it holds a lone surrogate)") from None
+    if "\x00" in value:  # PostgreSQL refused it, answered as a database outage (503)
+        raise ValueError("text holds a NUL character (U+0000)")
+    if value and all(unicodedata.category(c) in _INVISIBLE or c.isspace() for c in value):
+        # As blank as whitespace, which is refused: zero-width spaces and direction marks.
+        raise ValueError("text holds only invisible characters")
     return value
+
+
+def is_well_formed(value: str) -> bool:
+    """Whether ``value`` passes the checks of every text field (the desk's sign-in name too)."""
+    try:
+        _well_formed(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _known_unit(value: str) -> str:

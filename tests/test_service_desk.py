@@ -233,6 +233,22 @@ def test_a_high_call_says_why_a_low_chance_is_high(tmp_path: Path) -> None:
         assert "Tinggi sejak" not in app.get("/review?urgency=low").text
 
 
+def test_odd_desk_input_is_refused_or_ignored_never_a_500(fresh: TestClient) -> None:
+    # Before: "?item=²" passed str.isdigit() and int() raised (500).
+    sign_in(fresh, "petugas-6", REVIEWER_KEY)
+    for item in ("%C2%B2", "%E2%91%A0", "1%C2%B2", "-1", "99999999999999999999"):
+        assert fresh.get(f"/review?item={item}").status_code == 200, item
+    token = csrf(fresh.get("/review").text)
+    # Before: 415 "not valid urlencoded UTF-8" for a form of too many fields.
+    crowded = "&".join(f"f{i}=1" for i in range(25)) + f"&csrf={token}&action=confirm"
+    answer = fresh.post("/review/undo", content=crowded,
+                        headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert answer.status_code == 400 and "at most 20 fields" in answer.json()["detail"]
+    fresh.cookies.clear()
+    # A NUL in the name failed every database write of the desk (503 on PostgreSQL).
+    assert sign_in(fresh, "petugas\x00-6", REVIEWER_KEY) == "/review?gagal=1"
+
+
 def test_the_desk_files_are_served_and_nothing_else(keyed: TestClient) -> None:
     for name, media in (("desk.css", "text/css"), ("desk.js", "text/javascript")):
         answer = keyed.get(f"/review/static/{name}")

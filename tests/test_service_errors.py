@@ -48,6 +48,28 @@ def test_hostile_bodies_get_a_problem_never_a_500(
     assert problem["request_id"] == response.headers["x-request-id"]
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        # Before: PostgreSQL refused the NUL and the service answered 503 database-unavailable
+        # (retry in 2 s, for ever); the duplicate window fell back to one process's.
+        ("/v1/feedback", {"complaint_id": "N-1", "text": "jalan\x00rusak", "urgency": "low",
+                          "reviewer": "r"}, "NUL character"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "A\x00"}, "NUL character"),
+        ("/v1/review/undo", {"reviewer": "r\x00"}, "NUL character"),
+        # Before: 200, and an apparently empty complaint on the review desk.
+        ("/v1/classify", {"text": "\u200b\u200b\u200f\u202e"}, "only invisible characters"),
+        ("/v1/classify/batch", {"items": [{"text": "\u2060\ufeff \u00a0"}]}, "invisible"),
+    ],
+)  # fmt: skip
+def test_text_no_database_or_reader_can_take_is_422(
+    client: TestClient, path: str, body: dict[str, object], message: str
+) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 422, response.text
+    assert message in str(response.json()["errors"])
+
+
 #: Every endpoint that takes a JSON body.
 JSON_ENDPOINTS = [
     "/v1/classify", "/v1/classify/batch", "/v1/route", "/v1/feedback", "/v1/review/1",

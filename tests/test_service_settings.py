@@ -84,6 +84,16 @@ def test_a_port_outside_1_to_65535_is_one_line(port: str) -> None:
     assert run.stderr.strip().splitlines() == [f"error: --port {port} is not a TCP port (1-65535)"]
 
 
+@pytest.mark.parametrize("workers", ["0", "65"])
+def test_a_workers_count_outside_1_to_64_is_one_line(workers: str) -> None:
+    # Before: argparse's usage and all 64 allowed numbers.
+    run = _serve("--workers", workers)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"error: --workers {workers}: give 1 to 64 processes"
+    ]
+
+
 def test_version() -> None:
     run = _serve("--version")
     assert run.returncode == 0

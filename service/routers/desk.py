@@ -33,6 +33,7 @@ from service import review
 from service.auth import all_keys, key_matches, may_review, reviewing_keys
 from service.dependencies import State
 from service.errors import (
+    BadRequestError,
     ConflictError,
     InvalidRequestError,
     NotFoundError,
@@ -40,7 +41,7 @@ from service.errors import (
 )
 from service.highlight import highlight
 from service.limits import read_body
-from service.schemas import DecisionRequest, ReviewQueueParams
+from service.schemas import DecisionRequest, ReviewQueueParams, is_well_formed
 from service.session import COOKIE, Session, Sessions
 
 router = APIRouter(prefix="/review", include_in_schema=False)
@@ -49,6 +50,7 @@ router = APIRouter(prefix="/review", include_in_schema=False)
 WIB = timezone(timedelta(hours=7), "WIB")
 #: A form is a few short fields: anything larger is not one of the desk's.
 MAX_FORM_BYTES = 16 * 1024
+MAX_FORM_FIELDS = 20
 #: The page may load only its own files; no frame may hold it (clickjacking).
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -152,9 +154,13 @@ async def _form(request: Request) -> dict[str, str]:
         raise UnsupportedMediaTypeError("send the form as application/x-www-form-urlencoded")
     body = await read_body(request, MAX_FORM_BYTES)
     try:
-        return dict(parse_qsl(body.decode("utf-8"), max_num_fields=20))
-    except (UnicodeDecodeError, ValueError):
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
         raise UnsupportedMediaTypeError("the form is not valid urlencoded UTF-8") from None
+    try:
+        return dict(parse_qsl(text, max_num_fields=MAX_FORM_FIELDS))
+    except ValueError:  # more fields than that (was answered as not urlencoded, 415)
+        raise BadRequestError(f"a desk form has at most {MAX_FORM_FIELDS} fields") from None
 
 
 def _filters(values: dict[str, str]) -> ReviewQueueParams:
@@ -231,7 +237,7 @@ def _current(
 ) -> tuple[dict[str, Any] | None, str | None]:
     """The item to show: the one asked for (after an undo), else the next free one."""
     asked = query.get("item", "")
-    if asked.isdigit() and len(asked) < 19:
+    if asked.isascii() and asked.isdigit() and len(asked) < 19:  # not "²": int() refuses it
         try:
             item = review.get_item(state.database, int(asked))
         except NotFoundError:
@@ -292,6 +298,7 @@ async def sign_in(request: Request, sessions: SessionStore) -> Response:
     allowed = (
         bool(name)
         and len(name) <= 200
+        and is_well_formed(name)  # a NUL in the name failed every database write of the desk
         and (not keys or (key_matches(key, keys) and may_review(settings, key)))
     )
     if not allowed:
