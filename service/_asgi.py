@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class HttpMiddleware:
@@ -21,3 +21,21 @@ class HttpMiddleware:
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         raise NotImplementedError
+
+
+class HeadAsGet(HttpMiddleware):
+    """``HEAD`` on every ``GET`` route: the ``GET`` answer without its body (RFC 9110, 9.3.2).
+    FastAPI routes answer only the methods they list, so ``HEAD /docs`` was 405."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        # A new scope: the server keeps its own, whose HEAD tells it to send no body.
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

@@ -19,6 +19,7 @@ import complaint_nlp
 from complaint_nlp import load_routing_table
 from complaint_nlp.exceptions import ModelIntegrityError, ModelNotFoundError
 from complaint_nlp.persistence import CANARY, read_metadata
+from service._asgi import HeadAsGet
 from service.auth import LocalOnlyMiddleware
 from service.database import Database
 from service.dependencies import ServiceState
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.state.sessions = Sessions.from_settings(settings)
     install_error_handlers(app)
+    app.add_middleware(HeadAsGet)  # innermost: the request log still says HEAD
     if not settings.serves_network:
         app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(TracingMiddleware, metrics=metrics)
@@ -148,9 +150,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def prometheus() -> Response:
         """Prometheus metrics: requests, latency, predictions per label, needs-review count."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
-
-    # Uptime checkers ask with HEAD (out of the schema: one operation per path and method).
-    app.add_api_route("/metrics", prometheus, methods=["HEAD"], include_in_schema=False)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

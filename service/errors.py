@@ -43,6 +43,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match, Mount
 from starlette.types import Scope, Send
 
 from complaint_nlp import ComplaintNLPError
@@ -239,9 +240,29 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     # Starlette's own errors (404, 405, a body it could not parse): their details are fixed
     # phrases, not input.
     kind = title(exc.status_code).lower().replace(" ", "-").replace("'", "")
-    return problem_response(
-        request, exc.status_code, kind, str(exc.detail), headers=dict(exc.headers or {})
-    )
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allowed := allowed_methods(request)):
+        headers["Allow"] = ", ".join(allowed)
+    return problem_response(request, exc.status_code, kind, str(exc.detail), headers=headers)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path, with ``HEAD`` wherever ``GET``
+    is (service._asgi.HeadAsGet); empty under a mount (its files say for themselves).
+    Starlette's 405 names the first route's only: ``GET`` for ``/v1/review/2``, which takes
+    ``POST`` too. Asked of each route with its public ``matches``, method by method."""
+    methods: set[str] = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        probe = {**request.scope, "method": method}
+        for route in request.app.router.routes:
+            if route.matches(probe)[0] == Match.FULL:
+                if isinstance(route, Mount):
+                    return []
+                methods.add(method)
+                break
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

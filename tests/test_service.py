@@ -36,9 +36,11 @@ def test_health_and_readiness(client: TestClient) -> None:
     }
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/metrics"])
-def test_uptime_checkers_may_ask_with_head(client: TestClient, path: str) -> None:
-    # Before: 405 method not allowed.
+@pytest.mark.parametrize(
+    "path", ["/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/v1/model", "/openapi.json"]
+)
+def test_head_answers_wherever_get_does(client: TestClient, path: str) -> None:
+    # Before: 405 method not allowed (uptime checkers ask with HEAD, curl -I too).
     answer = client.head(path)
     assert answer.status_code == 200 and answer.content == b""
     assert answer.headers["content-type"] == client.get(path).headers["content-type"]
@@ -89,6 +91,27 @@ def test_model_description(client: TestClient) -> None:
     body = client.get("/v1/model").json()
     assert body["backend"] == "linear"
     assert body["gold_test"]["category"]["macro_f1"] > 0.7
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/healthz", "GET, HEAD"),
+        # Before: "GET" alone (the first route's), and 422 for POST /v1/review/queue (read as
+        # an item id).
+        ("DELETE", "/v1/review/2", "GET, HEAD, POST"),
+        ("POST", "/v1/review/queue", "GET, HEAD"),
+        ("GET", "/v1/review/undo", "POST"),
+        ("PUT", "/v1/classify", "POST"),
+    ],
+)
+def test_405_names_every_method_of_the_path(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    answer = client.request(method, path, json={})
+    assert answer.status_code == 405, answer.text
+    assert answer.headers["allow"] == allow
+    assert answer.headers["content-type"] == "application/problem+json"
 
 
 @pytest.mark.parametrize(

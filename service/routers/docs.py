@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
 }
 
 
-@router.api_route("/", methods=["GET", "HEAD"])
+@router.get("/")
 def root(request: Request) -> Response:
     """The banner of ``python -m service`` invites to open ``/``: the docs are there."""
     return RedirectResponse(f"{request.scope.get('root_path', '')}/docs", status_code=307)

@@ -39,9 +39,3 @@ async def readyz(request: Request, state: State) -> Response:
     return problem_response(
         request, error.status, error.kind, error.detail, headers=error.headers, checks=checks
     )
-
-
-# Uptime checkers ask with HEAD; kept out of the schema, which lists one operation per path and
-# method (the answer is GET's, without its body).
-for _path, _endpoint in (("/healthz", healthz), ("/readyz", readyz)):
-    router.add_api_route(_path, _endpoint, methods=["HEAD"], include_in_schema=False)

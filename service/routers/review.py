@@ -52,14 +52,14 @@ def undo_last(body: UndoRequest, state: State) -> dict[str, Any]:
     return review.undo(state.database, body.reviewer)
 
 
-@router.get("/{item_id}", response_model=ReviewItem, responses=problems(404, 422))
+@router.get("/{item_id:int}", response_model=ReviewItem, responses=problems(404, 422))
 def item(item_id: ItemId, state: State) -> dict[str, Any]:
     """One item, open or decided (with its decision)."""
     return review.get_item(state.database, item_id)
 
 
 @router.post(
-    "/{item_id}", response_model=ReviewItem, responses=problems(400, 404, 409, 413, 415, 422)
+    "/{item_id:int}", response_model=ReviewItem, responses=problems(400, 404, 409, 413, 415, 422)
 )
 def decide(
     item_id: ItemId, body: Annotated[DecisionRequest, DECISION_EXAMPLES], state: State
