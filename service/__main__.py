@@ -21,9 +21,11 @@ import argparse
 import os
 import secrets
 import sys
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 import complaint_nlp
 from complaint_nlp import ComplaintNLPError, DataFileError, load_routing_table
@@ -129,6 +131,15 @@ def _model_problem(settings: Settings) -> str | None:
 def _schema_problem(settings: Settings) -> str | None:
     """Why the service must not start on its database; ``None`` also when the database cannot be
     reached now (the service then starts not ready, and checks again when it is back)."""
+    url = make_url(settings.database_url)
+    # Connecting would make an empty SQLite file (left behind by the refusal below); in a folder
+    # that does not exist, the service started and logged "unable to open" for ever.
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(str(file)).is_file():
+        return (
+            f"COMPLAINT_DATABASE_URL: no database file {file}; make it with "
+            "`python -m service.migrate` (make migrate)"
+        )
     database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
     try:
         database.check_schema()

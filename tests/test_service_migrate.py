@@ -86,6 +86,24 @@ def test_the_service_command_refuses_in_one_line_naming_the_migration_command(
     assert postgres.password not in migrated.stdout  # the URL is shown without its password
 
 
+@pytest.mark.parametrize("where", ["missing.db", "no-such-folder/x.db"])
+def test_the_service_command_refuses_a_sqlite_file_that_is_not_there(
+    tmp_path: Path, where: str
+) -> None:
+    # Before: an empty file made and left behind by the refusal; in a missing folder, a service
+    # that started and logged "unable to open database file" for ever.
+    path = tmp_path / where
+    env = {"COMPLAINT_DATABASE_URL": f"sqlite:///{path}", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-m", "service"], env=env, capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        f"error: COMPLAINT_DATABASE_URL: no database file {path}; make it with "
+        "`python -m service.migrate` (make migrate)"
+    ]
+    assert not path.exists()
+
+
 def test_a_database_at_an_unknown_revision_is_refused(tmp_path: Path) -> None:
     with service_client(tmp_path):  # migrated
         pass
