@@ -42,8 +42,11 @@ class GuardedRoute(APIRoute):
 
         async def guarded(request: Request) -> Response:
             settings: Settings = request.app.state.settings
+            keys = request.headers.getlist("x-api-key")
+            if len(keys) > 1:  # the first decided: a proxy reading the last would disagree
+                raise BadRequestError("send one X-API-Key header")
             for check in checks:
-                check(settings, request.headers.get("x-api-key"))
+                check(settings, keys[0] if keys else None)
             if limits is None:
                 return await handler(request)
             check_json(request.headers.get("content-type"))

@@ -270,6 +270,15 @@ def test_feedback_survives_restarts(database: str, tmp_path: Path) -> None:
     assert [r["complaint_id"] for r in rows] == ["R-0", "R-1", "R-2"]
 
 
+def test_two_api_key_headers_are_refused(database: str, tmp_path: Path) -> None:
+    # Before: the first header decided (a valid key then a wrong one: 200).
+    with service_client(tmp_path, database_url=database, api_keys=[KEY]) as app:
+        for pair in ((KEY, "wrong"), ("wrong", KEY), (KEY, KEY)):
+            headers = [("X-API-Key", pair[0]), ("X-API-Key", pair[1])]
+            answer = app.get("/v1/model", headers=headers)
+            assert answer.status_code == 400 and "one X-API-Key" in answer.json()["detail"]
+
+
 def test_export_needs_the_admin_key(database: str, tmp_path: Path) -> None:
     keys: dict[str, Any] = {"api_keys": [KEY], "admin_key": ADMIN_KEY}
     with service_client(tmp_path, database_url=database, **keys) as app:
