@@ -235,15 +235,26 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     )  # fmt: skip
 
 
+#: FastAPI's detail for a body ``json.loads`` fails on other than by its grammar, and ours.
+FASTAPI_UNPARSED = "There was an error parsing the body"
+UNPARSED = (
+    "the body is not JSON text this service reads (bytes that are not UTF-8, a number of "
+    "thousands of digits, or nesting thousands deep); send one JSON object"
+)
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     # Starlette's own errors (404, 405, a body it could not parse): their details are fixed
     # phrases, not input.
     kind = title(exc.status_code).lower().replace(" ", "-").replace("'", "")
     headers = dict(exc.headers or {})
+    detail = str(exc.detail)
+    if exc.status_code == 400 and detail == FASTAPI_UNPARSED:
+        detail = UNPARSED
     if exc.status_code == 405 and (allowed := allowed_methods(request)):
         headers["Allow"] = ", ".join(allowed)
-    return problem_response(request, exc.status_code, kind, str(exc.detail), headers=headers)
+    return problem_response(request, exc.status_code, kind, detail, headers=headers)
 
 
 def allowed_methods(request: Request) -> list[str]:

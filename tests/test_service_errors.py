@@ -70,6 +70,18 @@ def test_text_no_database_or_reader_can_take_is_422(
     assert message in str(response.json()["errors"])
 
 
+@pytest.mark.parametrize(
+    "raw", [b'{"text": "\xff\xfe"}', b'{"text": "x", "id": ' + b"9" * 5000 + b"}", b"[" * 20_000]
+)
+def test_a_body_json_cannot_read_says_why(client: TestClient, raw: bytes) -> None:
+    # Before: FastAPI's "There was an error parsing the body".
+    response = client.post(
+        "/v1/classify", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("the body is not JSON text this service reads")
+
+
 #: Every endpoint that takes a JSON body.
 JSON_ENDPOINTS = [
     "/v1/classify", "/v1/classify/batch", "/v1/route", "/v1/feedback", "/v1/review/1",
