@@ -82,10 +82,12 @@ def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
             reader = csv.DictReader(f)
             missing = set(required) - set(reader.fieldnames or ())
             if missing:
-                raise DataFileError(f"{path}: missing column(s) {sorted(missing)}")
+                raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
             return list(reader)
     except FileNotFoundError:
         raise DataFileError(f"data file not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _read_mapping(path: PathLike, key: str, value: str, allowed: Iterable[str]) -> dict[str, str]:

@@ -157,8 +157,8 @@ def _signal_report(gold: Sequence[Record], results: Sequence[Classification]) ->
 
 
 def _unit_report(records: Sequence[Record], results: Sequence[Classification]) -> dict[str, Any]:
-    if not records:
-        return {"n": 0, "top1_accuracy": 0.0, "top3_accuracy": 0.0, "macro_f1_top1": 0.0}
+    if not records:  # no unit labels (a --labelled file without them): not measured
+        return {"n": 0, "top1_accuracy": None, "top3_accuracy": None, "macro_f1_top1": None}
     truth = [r.unit for r in records]
     top1 = [c.units[0][0] for c in results]
     top3 = [r.unit in {u for u, _ in c.units} for r, c in zip(records, results, strict=True)]
@@ -199,7 +199,7 @@ def _baselines(
     truth = [r.unit for r in unit_test]
     if not unit_test:
         for name in out:
-            out[name]["unit"] = {"top1_accuracy": 0.0, "macro_f1_top1": 0.0}
+            out[name]["unit"] = {"top1_accuracy": None, "macro_f1_top1": None}
         return out
     for name, predicted in _baseline_predictions(unit_train, unit_test, "unit").items():
         out[name]["unit"] = {

@@ -48,6 +48,7 @@ from complaint_nlp.reading import Reader
 __all__ = [
     "DEFAULT_MODEL",
     "MODELS_DIR",
+    "VERSION",
     "library_versions",
     "load",
     "model_summary",
@@ -74,7 +75,8 @@ _EXACT = ("scikit-learn", "fasttext-community", "sastrawi")
 _MINOR = ("numpy", "scipy", "joblib")
 #: Version folders are named by dotted numbers (``1.7.0``); anything else beside them (a
 #: ``latest`` link, a backup) is skipped rather than compared with them.
-_VERSION = re.compile(r"\d+(?:\.\d+)*")
+#: How a version folder is named (load() skips others, such as a "latest" copy).
+VERSION = re.compile(r"\d+(?:\.\d+)*")
 #: The word lists and lexicon a model may override; saved as copies inside its version folder.
 _DATA_PATHS = ("slang_path", "stopwords_path", "stem_exceptions_path")
 #: A short complaint every usable model must classify: load() runs it, so that a model which
@@ -164,7 +166,7 @@ def _latest(model_dir: Path) -> Path:
     for path in model_dir.iterdir():
         if not (path / METADATA_FILE).is_file():
             continue
-        if _VERSION.fullmatch(path.name) is None:
+        if VERSION.fullmatch(path.name) is None:
             log.warning("skipping %s: not a version folder (name it like 1.7.0)", path)
             continue
         versions.append(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in body])
 
 
-def _f(value: float) -> str:
-    return f"{value:.3f}"
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"  # None: not measured
 
 
 def _per_class(metrics: dict[str, Any]) -> str:
@@ -232,7 +233,8 @@ def _plots(name: str, report: dict[str, Any], directory: Path) -> None:
     ax.set_title("accuracy vs coverage")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(directory / f"{name}.png", dpi=90)
+    # A file name a shell takes as it is: "complaint-classifier-1.8.0-recipe-lean.png".
+    fig.savefig(directory / f"{re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('-')}.png", dpi=90)
     plt.close(fig)
 
 

@@ -12,28 +12,78 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP
+from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP, run
 
 from complaint_nlp.dataset import build_dataset, write_dataset
+from complaint_nlp.exceptions import InvalidInputError
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=Path, default=COMPLAINTS)
-    parser.add_argument("--annotations", type=Path, default=ANNOTATIONS)
-    parser.add_argument("--topic-map", type=Path, default=TOPIC_MAP)
-    parser.add_argument("--agency-map", type=Path, default=AGENCY_MAP)
+    parser.add_argument(
+        "--complaints",
+        type=Path,
+        default=COMPLAINTS,
+        help="the source complaints (default: ../shared's Surabaya table)",
+    )
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        default=ANNOTATIONS,
+        help="gold labels by complaint id (default: ../shared's annotations)",
+    )
+    parser.add_argument(
+        "--topic-map",
+        type=Path,
+        default=TOPIC_MAP,
+        help="the source's topics -> categories (datasets/mappings/)",
+    )
+    parser.add_argument(
+        "--agency-map",
+        type=Path,
+        default=AGENCY_MAP,
+        help="the source's agencies -> unit codes (datasets/mappings/)",
+    )
     parser.add_argument("--feedback", type=Path, help="corrections exported by the service")
-    parser.add_argument("--test-months", type=int, default=2)
-    parser.add_argument("--validation-months", type=int, default=2)
-    parser.add_argument("--output", type=Path, default=PROCESSED)
+    parser.add_argument(
+        "--test-months", type=int, default=2, help="the newest months held out as the gold test (2)"
+    )
+    parser.add_argument(
+        "--validation-months",
+        type=int,
+        default=2,
+        help="the months before them, for validation (2)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=PROCESSED,
+        help="the processed table to write (datasets/processed/complaints.csv)",
+    )
     args = parser.parse_args(argv)
+    # 0 made an empty test split (training then failed after minutes), -1 a backwards range.
+    for name in ("test_months", "validation_months"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.output.is_dir():
+        parser.error(f"--output {args.output} is a folder; give the CSV file to write")
     print(f"reading {args.complaints}", file=sys.stderr)
     records, stats = build_dataset(
         args.complaints, args.annotations, args.topic_map, args.agency_map,
         feedback=args.feedback, test_months=args.test_months,
         validation_months=args.validation_months,
     )  # fmt: skip
+    empty = [
+        split
+        for split in ("train", "validation", "test")
+        if not stats.counts.get(f"label_source/{split}")
+    ]
+    if empty:
+        # --test-months 20 on two years of complaints: nothing left to train on.
+        raise InvalidInputError(
+            f"no complaints in the {' and '.join(empty)} months: fewer --test-months or "
+            "--validation-months"
+        )
     write_dataset(records, args.output)
     print(json.dumps(stats.__dict__, indent=2))
     print(f"wrote {len(records)} complaints to {args.output}", file=sys.stderr)
@@ -41,4 +91,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

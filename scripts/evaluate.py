@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import PROCESSED, REPORTS
+from _paths import PROCESSED, REPORTS, run
 
 from complaint_nlp.dataset import Record, read_dataset
 from complaint_nlp.evaluation import evaluate
-from complaint_nlp.exceptions import ComplaintNLPError
+from complaint_nlp.exceptions import ComplaintNLPError, DataFileError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
 from complaint_nlp.persistence import load
 from complaint_nlp.reporting import markdown_report, write_report
@@ -44,8 +44,8 @@ def read_labelled(path: Path) -> list[Record]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             return _labelled_rows(path, csv.DictReader(f))
     except UnicodeDecodeError as exc:
-        raise SystemExit(
-            f"error: {path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
+        raise DataFileError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "
             "UTF-8 (most spreadsheets offer 'CSV UTF-8')"
         ) from None
 
@@ -53,19 +53,20 @@ def read_labelled(path: Path) -> list[Record]:
 def _labelled_rows(path: Path, reader: csv.DictReader[str]) -> list[Record]:
     missing = {"text", "category", "urgency"} - set(reader.fieldnames or ())
     if missing:
-        raise SystemExit(f"error: {path}: missing column(s) {', '.join(sorted(missing))}")
+        raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
     out = []
     for line, row in enumerate(reader, start=2):
         for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES)):
             if row[column] not in allowed:
-                raise SystemExit(
-                    f"error: {path}:{line}: unknown {column} {row[column]!r}; one of "
-                    f"{', '.join(allowed)}"
+                raise DataFileError(
+                    f"{path}:{line}: unknown {column} {row[column]!r}; one of {', '.join(allowed)}"
                 )
+        if not (row["text"] or "").strip():  # was scored as a complaint
+            raise DataFileError(f"{path}:{line}: the text is empty")
         unit = (row.get("unit") or "").strip()
         if unit and unit not in UNITS:
-            raise SystemExit(
-                f"error: {path}:{line}: unknown unit {unit!r}: a unit code such as "
+            raise DataFileError(
+                f"{path}:{line}: unknown unit {unit!r}: a unit code such as "
                 "public_works (complaint_nlp.labels.UNITS), not a routing table's unit id"
             )
         out.append(
@@ -81,17 +82,28 @@ def _labelled_rows(path: Path, reader: csv.DictReader[str]) -> list[Record]:
             )
         )
     if not out:
-        raise SystemExit(f"error: {path}: no rows")
+        raise DataFileError(f"{path}: no rows")
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("models", nargs="+", type=Path)
-    parser.add_argument("--data", type=Path, default=PROCESSED, help="processed table")
-    parser.add_argument("--labelled", type=Path, help="a labelled CSV of unseen complaints")
-    parser.add_argument("--output", type=Path, default=REPORTS)
+    parser.add_argument(
+        "models", nargs="+", type=Path,
+        help="model version folders, or a model folder (its newest version)",
+    )  # fmt: skip
+    parser.add_argument("--data", type=Path, default=PROCESSED,
+                        help="processed table (datasets/processed/complaints.csv)")  # fmt: skip
+    parser.add_argument("--labelled", type=Path,
+                        help="a labelled CSV of unseen complaints (text, category, urgency, "
+                        "optional unit and id) to score instead of the gold test")  # fmt: skip
+    parser.add_argument(
+        "--output", type=Path, default=REPORTS,
+        help="folder for report.md, report.json and the plots (reports/)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.output.exists() and not args.output.is_dir():  # found only after the fitting
+        parser.error(f"--output {args.output} is a file; give a folder")
     if not args.data.is_file():
         parser.error(
             f"{args.data} not found: run scripts/build_dataset.py first (the baselines are "
@@ -100,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         records = read_dataset(args.data)
     except ComplaintNLPError as exc:
-        parser.error(f"{exc} (a table written by scripts/build_dataset.py is expected)")
+        raise DataFileError(
+            f"{exc} (a table written by scripts/build_dataset.py is expected)"
+        ) from None
     if args.labelled is not None:
         if not args.labelled.is_file():
             parser.error(f"{args.labelled} not found")
@@ -108,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         records = seen + read_labelled(args.labelled)
     reports = {}
     for path in args.models:
-        try:
-            classifier = load(path)
-        except ComplaintNLPError as exc:
-            parser.error(str(exc))
+        classifier = load(path)  # a bad folder: one error line (run)
         meta = classifier.metadata
         name = f"{meta['name']} {meta['version']}"
         if args.labelled is None and meta.get("fitted_on", {}).get("release"):
@@ -119,9 +130,12 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)  # fmt: skip
             config = TrainingConfig(**meta["config"])
             recipe = train_classifier(records, config, progress=lambda m: print(m, file=sys.stderr))
-            reports[f"{name} recipe, fitted on train + validation"] = evaluate(recipe, records)
+            # Both fitted on the train and validation months: the shipped model's lean
+            # weights (float16, pruned) and the same model before they were made lean.
+            lean = " (lean, as shipped)" if recipe.backend == "linear" else ""
+            reports[f"{name} recipe{lean}"] = evaluate(recipe, records)
             if recipe.backend == "linear":
-                reports[f"{name} recipe, full precision"] = evaluate(
+                reports[f"{name} recipe (full precision)"] = evaluate(
                     recipe.full_precision(), records
                 )
         else:
@@ -139,4 +153,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

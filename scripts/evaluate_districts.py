@@ -14,7 +14,6 @@ proxy for another city's complaints, not a measurement of them.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import zlib
@@ -25,7 +24,7 @@ from sklearn.metrics import average_precision_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import COMPLAINTS, PROCESSED
+from _paths import COMPLAINTS, PROCESSED, read_rows, run
 
 from complaint_nlp.cues import CueSet
 from complaint_nlp.dataset import read_dataset
@@ -44,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=3, help="district groups (3)")
     args = parser.parse_args(argv)
-    with args.complaints.open(encoding="utf-8") as f:
-        district = {r["id"]: (r.get("kecamatan") or "").strip().lower() for r in csv.DictReader(f)}
+    if args.folds < 2:  # one group holds every district out: nothing left to fit on
+        parser.error("--folds must be >= 2")
+    if not args.data.is_file():
+        parser.error(f"{args.data} not found: run scripts/build_dataset.py first")
+    rows = read_rows(args.complaints, ("id", "kecamatan"))
+    district = {r["id"]: (r["kecamatan"] or "").strip().lower() for r in rows}
     records = [r for r in read_dataset(args.data) if r.split in ("train", "validation")]
     reader = Reader(TextPipeline(), SafetyLexicon(), CueSet())
     scored = [r for r in records if r.split == "validation" and r.label_source == "annotation"]
@@ -92,4 +95,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

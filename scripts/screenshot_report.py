@@ -16,6 +16,10 @@ from pathlib import Path
 
 from playwright.sync_api import Request, ViewportSize, sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _paths import run
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-background-networking", "--disable-gpu",
@@ -61,4 +65,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

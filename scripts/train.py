@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import MODELS, PROCESSED
+from _paths import MODELS, PROCESSED, run
 
 from complaint_nlp.dataset import file_sha256, read_dataset
-from complaint_nlp.evaluation import evaluate
+from complaint_nlp.evaluation import evaluate, gold_test
 from complaint_nlp.heads import BACKENDS
-from complaint_nlp.persistence import DEFAULT_MODEL, library_versions, save
+from complaint_nlp.persistence import DEFAULT_MODEL, VERSION, library_versions, save
 from complaint_nlp.reporting import model_card
 from complaint_nlp.training import TrainingConfig, train_classifier
 
@@ -75,7 +75,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default=DEFAULT_MODEL, help=f"model name ({DEFAULT_MODEL})")
     parser.add_argument("--version", required=True, help="version folder to write, e.g. 1.8.0")
     parser.add_argument("--models", type=Path, default=MODELS, help="models folder (models/)")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="write over an existing version folder (never one that was published)",
+    )
     args = parser.parse_args(argv)
+    # Checked before minutes of fitting (each failed only when the model was saved, or a
+    # published version was silently rewritten).
+    if VERSION.fullmatch(args.version) is None:
+        parser.error(f"--version {args.version!r}: numbers and dots, e.g. 1.9.0 (load() skips "
+                     "other folder names)")  # fmt: skip
+    folder = args.models / args.name / args.version
+    if args.models.exists() and not args.models.is_dir():
+        parser.error(f"--models {args.models} is not a folder")
+    if folder.exists() and not args.replace:
+        parser.error(f"{folder} exists: a published version's files never change; choose a new "
+                     "--version (or --replace one that was never published)")  # fmt: skip
     if not args.data.is_file():
         parser.error(f"{args.data} not found: run scripts/build_dataset.py first")
     for name in ("high_recall", "escalate_precision", "review_coverage"):
@@ -84,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.blocks < 1:
         parser.error("--blocks must be >= 1")
     records = read_dataset(args.data)
+    if not gold_test(records):
+        parser.error(f"{args.data} has no annotated complaints in its test months: rebuild it "
+                     "with scripts/build_dataset.py (--test-months >= 1)")  # fmt: skip
     config = TrainingConfig(
         args.backend,
         args.seed,
@@ -133,7 +152,6 @@ def main(argv: list[str] | None = None) -> int:
             **evaluation.metadata,
             "thresholds": dataclasses.asdict(evaluation.thresholds),
         }
-    folder = args.models / args.name / args.version
     metadata["library_versions"] = library_versions()
     metadata["backend"] = shipped.backend
     save(shipped, folder, metadata=metadata, card=model_card(args.name, args.version, metadata))
@@ -142,4 +160,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main)

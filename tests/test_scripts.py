@@ -85,11 +85,72 @@ def test_evaluate_scores_a_labelled_file_of_unseen_complaints(tmp_path: Path) ->
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     (scored,) = report.values()
     assert scored["category"]["n"] == 5 and scored["unit"]["n"] == 1
+    # A file without units: unit cells read "-" (not measured), not 0.000 (before).
+    no_units = write_csv(
+        tmp_path / "tanpa-unit.csv", ["text", "category", "urgency"],
+        [["Jalan berlubang di depan sekolah", "infrastructure", "medium"]],
+    )  # fmt: skip
+    run = subprocess.run(
+        [*command, "--labelled", str(no_units)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT, check=True,
+    )  # fmt: skip
+    rows = [line for line in run.stdout.splitlines() if "baseline:" in line]
+    assert rows and all(line.endswith("| - | - |") for line in rows), rows
+    png = sorted(p.name for p in (tmp_path / "out").glob("*.png"))
+    assert png and all(" " not in name and "," not in name for name in png), png
     labelled.write_bytes(
         "text,category,urgency\nJalan rusak di Cipocok\xe9,other,low\n".encode("latin-1")
     )
     bad = subprocess.run(
         [*command, "--labelled", str(labelled)], capture_output=True, text=True, cwd=ROOT
     )
-    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "not UTF-8 text" in bad.stderr
+    labelled.write_text("text,category,urgency\n  ,other,low\n", encoding="utf-8")
+    blank = subprocess.run(
+        [*command, "--labelled", str(labelled)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert blank.returncode == 2 and "kota-lain.csv:2: the text is empty" in blank.stderr
+
+
+def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
+    """(script, arguments, what its one error line says): each was a traceback, a run that
+    failed only after minutes of fitting, or exit code 0 (the trial of 2026-11-30)."""
+    empty = tmp / "empty.csv"
+    empty.write_text("")
+    wrong = write_csv(tmp / "wrong.csv", ["a", "b"], [["1", "2"]])
+    published = tmp / "models" / "complaint-classifier" / "1.0.0"
+    published.mkdir(parents=True)
+    return [
+        ("build_dataset.py", ["--complaints", str(tmp / "none.csv")], "data file not found"),
+        ("build_dataset.py", ["--complaints", str(tmp)], "Is a directory"),
+        ("build_dataset.py", ["--feedback", str(wrong)], "missing column(s) category"),
+        ("build_dataset.py", ["--test-months", "0"], "--test-months must be >= 1"),
+        ("build_dataset.py", ["--output", str(tmp)], "is a folder"),
+        ("train.py", ["--version", "banana"], "numbers and dots"),
+        ("train.py", ["--version", "1.0.0", "--models", str(tmp / "models")], "never change"),
+        ("train.py", ["--version", "1.0.1", "--models", str(empty)], "is not a folder"),
+        ("train.py", ["--version", "1.0.1", "--models", str(tmp), "--data", str(wrong)],
+         "missing column(s) category"),
+        ("evaluate.py", ["models/complaint-classifier", "--output", str(empty)], "is a file"),
+        ("evaluate_districts.py", ["--folds", "1"], "--folds must be >= 2"),
+        ("evaluate_districts.py", ["--complaints", str(wrong), "--data", str(empty)],
+         "missing column(s) id, kecamatan"),
+        ("evaluate_duplicates.py", ["--complaints", str(empty)], "missing column(s) id"),
+        ("evaluate_duplicates.py", ["--window", "0"], "--window must be >= 1"),
+        ("evaluate_duplicates.py", ["--processes", "2", "--database-url",
+                                    f"sqlite:///{tmp / 'no-such' / 'x.db'}"], "unavailable"),
+    ]  # fmt: skip
+
+
+def test_a_bad_argument_or_file_is_one_error_line_and_exit_2(tmp_path: Path) -> None:
+    for script, arguments, message in _bad_runs(tmp_path):
+        run = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / script), *arguments],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        where = f"{script} {' '.join(arguments)}"
+        assert run.returncode == 2, (where, run.stderr[-500:])
+        assert "Traceback" not in run.stderr, where
+        last = run.stderr.strip().splitlines()[-1]
+        assert "error: " in last and message in last, (where, last)
