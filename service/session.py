@@ -8,6 +8,8 @@ key itself is never in the cookie; a key removed from the settings ends its sess
 start. Every form the desk sends back carries the nonce's own HMAC as its CSRF token, checked in
 constant time; ``SameSite=Strict`` already keeps other sites' forms from sending the cookie.
 Before signing in a browser gets an anonymous session, so that the sign-in form has a token too.
+Signing out records the session's nonce in the database until the session would have expired
+(``desk_signouts``): a copy of the cookie taken before is worth nothing after.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
+from sqlalchemy import BigInteger, Column, String, Table, delete, insert, select
+
+from service.database import Database, metadata
 from service.errors import ForbiddenError
 from service.settings import Settings
 
@@ -29,6 +35,14 @@ from service.settings import Settings
 COOKIE = "complaint_desk"
 #: An anonymous session (before signing in) lasts this long: enough to type a key.
 ANONYMOUS_SECONDS = 3600
+
+#: Sessions signed out before they expired (each row kept until then, by its Unix time).
+signouts = Table(
+    "desk_signouts",
+    metadata,
+    Column("nonce", String(64), primary_key=True),
+    Column("expires", BigInteger, nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -123,3 +137,25 @@ class Sessions:
             raise ForbiddenError(
                 "the form's CSRF token is missing or belongs to another session; reload the page"
             )
+
+
+def sign_out(database: Database, session: Session) -> None:
+    """End ``session`` for every copy of its cookie; rows of expired sessions go."""
+    now = int(time.time())
+    with database.transaction() as connection:
+        connection.execute(delete(signouts).where(signouts.c.expires <= now))
+        if not is_signed_out(database, session, connection=connection):
+            connection.execute(
+                insert(signouts).values(nonce=session.nonce, expires=session.expires)
+            )
+
+
+def is_signed_out(database: Database, session: Session, *, connection: Any = None) -> bool:
+    """Whether ``session`` was signed out (one primary-key lookup)."""
+    query = select(signouts.c.nonce).where(signouts.c.nonce == session.nonce)
+    if connection is not None:
+        return connection.execute(query).first() is not None
+    with database.faults():
+        database.check_schema()
+        with database.engine.connect() as fresh:
+            return fresh.execute(query).first() is not None

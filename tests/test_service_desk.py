@@ -148,6 +148,27 @@ def test_sign_out_ends_the_session(fresh: TestClient) -> None:
     assert 'id="reviewer"' in fresh.get("/review").text
 
 
+def test_a_copy_of_the_cookie_is_worth_nothing_after_sign_out(tmp_path: Path) -> None:
+    # Before: sign-out only asked the browser to drop the cookie; a copy taken before (a shared
+    # desk computer, a proxy log) went on deciding complaints until it expired.
+    with service_client(tmp_path) as app:
+        text = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"  # queued
+        app.post("/v1/classify", json={"id": "S-1", "text": text})
+        sign_in(app, "petugas-5")
+        page = app.get("/review").text
+        copied, token = app.cookies[COOKIE], csrf(page)
+        found = re.search(r'action="/review/items/(\d+)"', page)
+        assert found is not None
+        app.post("/review/signout", data={"csrf": token}, follow_redirects=False)
+        app.cookies.set(COOKIE, copied, path="/review")
+        assert 'id="reviewer"' in app.get("/review").text  # the sign-in form again
+        app.cookies.set(COOKIE, copied, path="/review")
+        form = {"csrf": token, "action": "confirm"}
+        decided = app.post(f"/review/items/{found.group(1)}", data=form, follow_redirects=False)
+        assert decided.headers["location"] == "/review"  # not decided: back to signing in
+        assert app.get(f"/v1/review/{found.group(1)}").json()["status"] == "open"
+
+
 def test_a_session_ends_with_its_keys_role(tmp_path: Path) -> None:
     cookie = Sessions(SECRET.encode(), hours=1)
     value = cookie.dump(cookie.signed_in("petugas-1", cookie.key_id(REVIEWER_KEY)))

@@ -30,6 +30,7 @@ from complaint_nlp import mask_pii
 from complaint_nlp._resources import data_file
 from complaint_nlp.labels import CATEGORIES, URGENCIES
 from service import review
+from service import session as session_store
 from service.auth import all_keys, key_matches, may_review, reviewing_keys
 from service.dependencies import State
 from service.errors import (
@@ -42,7 +43,7 @@ from service.errors import (
 from service.highlight import highlight
 from service.limits import read_body
 from service.schemas import DecisionRequest, ReviewQueueParams, is_well_formed
-from service.session import COOKIE, Session, Sessions
+from service.session import COOKIE, Session, Sessions, is_signed_out
 
 router = APIRouter(prefix="/review", include_in_schema=False)
 
@@ -116,10 +117,13 @@ def _session(request: Request, sessions: Sessions) -> Session | None:
         return None
     settings = request.app.state.settings
     keys = all_keys(settings)
-    if not keys:
-        return session if session.key_id == "" else None
+    if not keys and session.key_id != "":
+        return None
     reviewing = reviewing_keys(settings)
-    return session if any(sessions.key_id(k) == session.key_id for k in reviewing) else None
+    if keys and not any(sessions.key_id(k) == session.key_id for k in reviewing):
+        return None
+    # A database call: from handlers that are async, through a thread (_checked_form).
+    return None if is_signed_out(request.app.state.service.database, session) else session
 
 
 def _page(
@@ -278,7 +282,7 @@ async def _checked_form(
     request: Request, sessions: Sessions
 ) -> tuple[Session | None, dict[str, str]]:
     form = await _form(request)
-    session = _session(request, sessions)
+    session = await run_in_threadpool(_session, request, sessions)
     if session is not None:
         sessions.check_csrf(session, form.get("csrf"))
     return session, form
@@ -310,8 +314,11 @@ async def sign_in(request: Request, sessions: SessionStore) -> Response:
 
 
 @router.post("/signout")
-async def sign_out(request: Request, sessions: SessionStore) -> Response:
-    await _checked_form(request, sessions)
+async def sign_out(request: Request, state: State, sessions: SessionStore) -> Response:
+    """End the session, for every copy of its cookie too (service.session)."""
+    session, _ = await _checked_form(request, sessions)
+    if session is not None:
+        await run_in_threadpool(session_store.sign_out, state.database, session)
     response = RedirectResponse("/review", status_code=303)
     response.delete_cookie(COOKIE, path="/review")
     return response
