@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         if problem is not None:
             print(f"error: {problem}", file=sys.stderr)
             return 2
+    problem = _address_problem(args.host, args.port)
+    if problem is not None:  # else uvicorn's "[Errno 98] ..." line and exit code 3
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     # Requests are logged as JSON by the app itself (service.observability): no access log.
     # proxy_headers=False: the app never takes a caller's address from X-Forwarded-For.
     options: dict[str, Any] = {
@@ -100,6 +105,20 @@ def _one_line(message: str) -> str:
     """A message of several lines (a problem per line) as one."""
     first, *rest = [line.strip() for line in message.splitlines() if line.strip()]
     return " ".join([first, "; ".join(rest)]) if rest else first
+
+
+def _address_problem(host: str, port: int) -> str | None:
+    """Why the service cannot listen on ``host``:``port`` (taken, or no such address)."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+    return None
 
 
 def _routing_problem(settings: Settings) -> str | None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -91,6 +92,20 @@ def test_a_workers_count_outside_1_to_64_is_one_line(workers: str) -> None:
     assert run.returncode == 2
     assert run.stderr.strip().splitlines() == [
         f"error: --workers {workers}: give 1 to 64 processes"
+    ]
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path) -> None:
+    # Before: uvicorn's "ERROR: [Errno 98] ..." and exit code 3, after the model loaded.
+    database = migrated_sqlite(tmp_path / "f.db")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = _serve("--port", str(port), COMPLAINT_DATABASE_URL=database)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use"
     ]
 
 
