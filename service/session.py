@@ -23,7 +23,6 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import BigInteger, Column, String, Table, delete, insert, select
 
@@ -141,21 +140,16 @@ class Sessions:
 
 def sign_out(database: Database, session: Session) -> None:
     """End ``session`` for every copy of its cookie; rows of expired sessions go."""
-    now = int(time.time())
+    stale = (signouts.c.expires <= int(time.time())) | (signouts.c.nonce == session.nonce)
     with database.transaction() as connection:
-        connection.execute(delete(signouts).where(signouts.c.expires <= now))
-        if not is_signed_out(database, session, connection=connection):
-            connection.execute(
-                insert(signouts).values(nonce=session.nonce, expires=session.expires)
-            )
+        connection.execute(delete(signouts).where(stale))  # signed out twice: one row
+        connection.execute(insert(signouts).values(nonce=session.nonce, expires=session.expires))
 
 
-def is_signed_out(database: Database, session: Session, *, connection: Any = None) -> bool:
+def is_signed_out(database: Database, session: Session) -> bool:
     """Whether ``session`` was signed out (one primary-key lookup)."""
-    query = select(signouts.c.nonce).where(signouts.c.nonce == session.nonce)
-    if connection is not None:
-        return connection.execute(query).first() is not None
     with database.faults():
         database.check_schema()
-        with database.engine.connect() as fresh:
-            return fresh.execute(query).first() is not None
+        with database.engine.connect() as connection:
+            query = select(signouts.c.nonce).where(signouts.c.nonce == session.nonce)
+            return connection.execute(query).first() is not None
