@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from complaint_nlp._resources import PathLike
@@ -229,9 +229,10 @@ def build_dataset(
     ]
     stats.kept = len(records)
     stats.annotated = sum(r.label_source == "annotation" for r in records)
+    day = timedelta(days=1)  # every range names its last day (it named the next split's first)
     stats.split_dates = {
-        "train": f"{records[0].date} .. {validation_start}",
-        "validation": f"{validation_start} .. {test_start}",
+        "train": f"{records[0].date} .. {validation_start - day}",
+        "validation": f"{validation_start} .. {test_start - day}",
         "test": f"{test_start} .. {last}",
     }
     for column in ("category", "urgency", "unit", "label_source"):
