@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import PROCESSED, REPORTS, run
+from _cli import run
+from _paths import PROCESSED, REPORTS
 
 from complaint_nlp.dataset import Record, read_dataset
 from complaint_nlp.evaluation import evaluate

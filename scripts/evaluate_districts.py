@@ -24,7 +24,8 @@ from sklearn.metrics import average_precision_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import COMPLAINTS, PROCESSED, read_rows, run
+from _cli import read_rows, run
+from _paths import COMPLAINTS, PROCESSED
 
 from complaint_nlp.cues import CueSet
 from complaint_nlp.dataset import read_dataset

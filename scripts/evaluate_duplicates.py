@@ -32,7 +32,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import COMPLAINTS, read_rows, run
+from _cli import read_rows, run
+from _paths import COMPLAINTS
 
 from complaint_nlp import DuplicateMatch, mask_pii, normalize
 from complaint_nlp.duplicates import DuplicateIndex

@@ -18,7 +18,7 @@ from playwright.sync_api import Request, ViewportSize, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import run
+from _cli import run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

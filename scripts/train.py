@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _paths import MODELS, PROCESSED, run
+from _cli import run
+from _paths import MODELS, PROCESSED
 
 from complaint_nlp.dataset import file_sha256, read_dataset
 from complaint_nlp.evaluation import evaluate, gold_test
