@@ -207,13 +207,15 @@ def _count(n: int, what: str) -> str:
 
 @contextlib.contextmanager
 def _output(path: Path | None) -> Iterator[IO[str]]:
-    """Standard output, or a new file beside ``path`` that replaces it only when the run
-    succeeds: a mistyped option or a failed run never empties an earlier output."""
+    """Standard output, or a new file beside ``path`` (its folder made when missing, as
+    ``report --output`` does) that replaces it only when the run succeeds: a mistyped option or
+    a failed run never empties an earlier output."""
     if path is None:
         yield sys.stdout
         return
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle = partial.open("x", encoding="utf-8", newline="")
     except OSError as exc:
         raise _Stop(f"cannot write --output {path}: {exc.strerror}", 2) from None

@@ -168,7 +168,7 @@ def write_jsonl(path: Path, *items: object) -> Path:
             "argument --chunk-size: expected a whole number",
         ),
         (["classify", "{csv}", "--encoding", "klingon"], "unknown encoding 'klingon'"),
-        (["classify", "{csv}", "-o", "{tmp}/no/such/folder/out.jsonl"], "cannot write --output"),
+        (["classify", "{csv}", "-o", "{csv}/out.jsonl"], "cannot write --output"),
         (["classify", "{csv}", "-o", "{csv}"], "is the input file"),
         (["classify", "{tmp}"], "input file not found"),
         (["classify", "{csv}", "--model", "{tmp}/no-model"], "error: "),
@@ -350,6 +350,13 @@ def test_a_successful_run_replaces_the_output(csv_input: Path, tmp_path: Path) -
     result = run("classify", str(csv_input), "--text-column", "isi", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert all(json.loads(line)["category"] for line in out.read_text().splitlines())
+
+
+def test_the_output_folder_is_made_when_missing(csv_input: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports" / "2026-11" / "triase.jsonl"  # as the README's worked example
+    result = run("classify", str(csv_input), "--text-column", "isi", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").count("\n") >= 1
 
 
 @pytest.mark.parametrize("separator", [";", "\t"])
