@@ -125,8 +125,8 @@ DESK_COMPLAINTS = [
      "malam hari gelap gulita dan rawan begal."),
     ("WA-0815", "Aplikasi pendaftaran online puskesmas tidak bisa dibuka dari kemarin, muncul "
      "tulisan <script>alert(1)</script> error 500."),
-    ("LAPOR-2026-1044", "Petugas di loket kecamatan meminta uang rokok supaya surat pindah cepat "
-     "selesai. Apakah ini resmi?"),
+    ("LAPOR-2026-1044", "Di loket kecamatan ada yang bilang surat pindah bisa cepat selesai "
+     "kalau ada uang lelah. Apakah ini resmi?"),
 ]  # fmt: skip
 #: Debian's Chromium, as the report's page test drives it (scripts/screenshot_report.py).
 CHROMIUM = "/usr/bin/chromium"

@@ -145,6 +145,67 @@ TABLE = [
             "petugas kelurahan tidak ramah",
             "juru parkir liar minta uang parkir mahal",
             "pelayanan bebas pungli, terima kasih",
+            "ketua rt tidak pernah minta uang untuk surat pengantar",
+        ],
+    ),
+    (
+        "fee_by_official",
+        [
+            "ketua rw minta uang 100 ribu sebelum tanda tangan surat domisili",
+            "ada iuran wajib dari pengurus rt untuk penerima bantuan",
+            "wali kelas menarik uang fotokopi tiap minggu",
+        ],
+        [
+            "pelayanan kelurahan gratis, tidak ada pungutan dari petugas",
+            "iuran kebersihan bulanan warga naik",
+            "biaya hidup makin mahal sejak tahun lalu",
+        ],
+    ),
+    (
+        "attendant_official",
+        [
+            "jukir berompi dishub menarik 10 ribu di depan pasar rau",
+            "tukang parkir pakai seragam resmi tapi tarifnya di atas karcis",
+        ],
+        [
+            "tukang parkir liar minta uang parkir mahal",
+            "petugas dishub mengatur lalu lintas di alun-alun",
+        ],
+    ),
+    (
+        "officer_unhelpful",
+        [
+            "petugas loket kecamatan sangat kasar kepada warga",
+            "pak rw tidak mau tanda tangan berkas saya",
+            "jam kerja pegawai kelurahan tidak ada di tempat",
+            "saya dibentak waktu bertanya syarat kk",
+        ],
+        [
+            "petugasnya tidak kasar dan cepat melayani",
+            "jalan di depan kantor kelurahan rusak",
+        ],
+    ),
+    (
+        "staff_shortage",
+        [
+            "sekolah dasar kami kekurangan guru kelas",
+            "dokter di puskesmas hanya satu untuk ratusan pasien",
+        ],
+        [
+            "guru mengajar dengan baik",
+            "stok obat di puskesmas kurang",
+        ],
+    ),
+    (
+        "digital_failure",
+        [
+            "aplikasi pendaftaran tidak bisa dibuka sejak pagi",
+            "kode otp tidak terkirim ke nomor saya",
+            "gagal upload berkas di website disdukcapil",
+        ],
+        [
+            "saya tidak bisa datang ke kelurahan hari ini",
+            "mohon info cara daftar online",
         ],
     ),
     (
