@@ -1,6 +1,7 @@
 """Each cue on handwritten sentences: the fact it names fires it; the negated, hypothetical or
 milder form of the same sentence does not."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,35 @@ def test_the_other_forms_do_not(cue: str, text: str) -> None:
 
 def test_every_cue_is_tested() -> None:
     assert sorted(CUES.names) == sorted(cue for cue, _, _ in TABLE)
+
+
+def _as_written(clean: str) -> dict[str, str]:
+    """Each cue's patterns as the file writes them, searched everywhere: what the factored,
+    trigger-indexed patterns of :class:`CueSet` must agree with."""
+    found = {}
+    for cue in CUES.cues:
+        for source in cue.sources:
+            match = re.search(source, clean)
+            if match:
+                if not any(u.search(clean) for u in cue.unless):
+                    found[cue.name] = match.group(0)
+                break
+    return found
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        *(text for _, fires, silent in TABLE for text in (*fires, *silent)),
+        "rt " * 40 + "ketua rt minta uang lima puluh ribu",  # many starts, the needed word late
+        "rt " * 40 + "pengurus rw",  # many starts, no word for money: turned away by one scan
+        "petugas " * 30 + "sangat kasar",
+        "iuran " * 30 + "dari pengurus rt",
+    ],
+)
+def test_factored_patterns_find_what_the_written_ones_find(clean: str) -> None:
+    clean = " ".join(clean.lower().replace(",", " ").split())
+    assert CUES.evidence(clean) == _as_written(clean)
 
 
 def test_evidence_names_the_phrase() -> None:
