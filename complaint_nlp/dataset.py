@@ -63,6 +63,8 @@ class DatasetStats:
     kept: int = 0
     annotated: int = 0
     feedback: int = 0
+    #: corrections matched to a source complaint by their text, not their id
+    feedback_by_text: int = 0
     split_dates: dict[str, str] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -198,11 +200,20 @@ def build_dataset(
     by_id = {r.id: r for r in ordered}
     # Corrections of complaints outside the source are new training data (split "train");
     # corrections of known complaints keep their complaint's date, hence its split. A corrected
-    # complaint moves to the end of the table.
+    # complaint moves to the end of the table. A correction under an id the source does not
+    # know but with a source complaint's text (the same complaint sent again, or through
+    # another channel) corrects that complaint: added as a new row, a test-month text would
+    # have been trained on too, and the table would hold it twice.
+    owner = {normalize(r.text): r.id for r in ordered}  # normalised text -> its row's id
     new_ids = set()
     for complaint_id, fix in corrections.items():
         text = mask_pii(fix["text"]).strip()
+        key = normalize(text)
         old = by_id.pop(complaint_id, None)
+        if old is None and owner.get(key, complaint_id) in by_id:
+            complaint_id = owner[key]
+            old = by_id.pop(complaint_id)
+            stats.feedback_by_text += 1
         if old is None:
             new_ids.add(complaint_id)
         by_id[complaint_id] = Record(
@@ -215,6 +226,8 @@ def build_dataset(
             label_source="feedback",
         )
         stats.feedback += 1
+        if key:
+            owner[key] = complaint_id
     records = list(by_id.values())
 
     last = max(r.date for r in records if r.id not in new_ids)

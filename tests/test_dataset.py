@@ -100,6 +100,28 @@ def test_feedback_of_two_complaints_under_one_masked_id_keeps_both(
     assert stats.feedback == 2
 
 
+def test_feedback_with_a_source_complaints_text_corrects_that_complaint(
+    sources: dict[str, Path], tmp_path: Path
+) -> None:
+    header = ["complaint_id", "text", "category", "urgency", "unit"]
+    feedback = write_csv(tmp_path / "f.csv", header, [
+        # complaint 5 (a test month) sent again through the service under another id
+        ["LAPOR-77", "Aplikasi error, tidak bisa login!", "information_technology", "high", ""],
+        ["LAPOR-78", "Lampu taman mati sejak kemarin", "infrastructure", "low", ""],
+    ])  # fmt: skip
+    records, stats = _build(sources, feedback=feedback)
+    by_id = {r.id: r for r in records}
+    # Before: LAPOR-77 was a new training row beside test complaint 5, the same text twice.
+    assert "LAPOR-77" not in by_id
+    assert (by_id["5"].urgency, by_id["5"].label_source, by_id["5"].split) == (
+        "high",
+        "feedback",
+        "test",
+    )
+    assert by_id["LAPOR-78"].split == "train"  # a new complaint stays new training data
+    assert (stats.feedback, stats.feedback_by_text, len(records)) == (2, 1, 5)
+
+
 def test_unknown_label_in_mapping_names_the_line(sources: dict[str, Path], tmp_path: Path) -> None:
     bad = write_csv(tmp_path / "t.csv", ["topik", "category"], [["Jalan", "roads"]])
     with pytest.raises(DataFileError, match=r"t.csv:2: unknown category 'roads'"):
