@@ -43,6 +43,13 @@ def _build(s: dict[str, Path], feedback: Path | None = None) -> tuple[list[Recor
     )  # fmt: skip
 
 
+def _corrections(tmp_path: Path, rows: list[list[str]]) -> Path:
+    """A corrections export (``complaint_id,text,category,urgency,unit``) of ``rows``."""
+    return write_csv(
+        tmp_path / "f.csv", ["complaint_id", "text", "category", "urgency", "unit"], rows
+    )
+
+
 def test_build_masks_dedupes_labels_and_splits(sources: dict[str, Path], tmp_path: Path) -> None:
     records, stats = _build(sources)
     by_id = {r.id: r for r in records}
@@ -68,10 +75,8 @@ def test_build_masks_dedupes_labels_and_splits(sources: dict[str, Path], tmp_pat
 
 
 def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> None:
-    header = ["complaint_id", "text", "category", "urgency", "unit"]
     row = ["3", "KTP belum jadi 3 bulan, NIK 3604011203850001", "human_resources", "high", ""]
-    feedback = write_csv(tmp_path / "f.csv", header, [row])
-    records, stats = _build(sources, feedback=feedback)
+    records, stats = _build(sources, feedback=_corrections(tmp_path, [row]))
     fixed = next(r for r in records if r.id == "3")
     assert (fixed.category, fixed.urgency, fixed.unit) == (
         "human_resources",
@@ -85,8 +90,7 @@ def test_feedback_overrides_labels(sources: dict[str, Path], tmp_path: Path) -> 
 def test_feedback_of_two_complaints_under_one_masked_id_keeps_both(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
-    header = ["complaint_id", "text", "category", "urgency", "unit"]
-    feedback = write_csv(tmp_path / "f.csv", header, [
+    feedback = _corrections(tmp_path, [
         ["WA-[TELEPON]", "Lampu jalan mati di gang mawar", "infrastructure", "medium", ""],
         ["WA-[TELEPON]", "Petugas kelurahan membentak warga", "human_resources", "medium", ""],
         ["WA-[TELEPON]", "Lampu jalan mati di gang mawar!", "infrastructure", "high", ""],
@@ -103,8 +107,7 @@ def test_feedback_of_two_complaints_under_one_masked_id_keeps_both(
 def test_feedback_with_a_source_complaints_text_corrects_that_complaint(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:
-    header = ["complaint_id", "text", "category", "urgency", "unit"]
-    feedback = write_csv(tmp_path / "f.csv", header, [
+    feedback = _corrections(tmp_path, [
         # complaint 5 (a test month) sent again through the service under another id
         ["LAPOR-77", "Aplikasi error, tidak bisa login!", "information_technology", "high", ""],
         ["LAPOR-78", "Lampu taman mati sejak kemarin", "infrastructure", "low", ""],
