@@ -107,6 +107,12 @@ def save(
 
     directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
+    # The same model pickles to the same bytes, so that a published version's model.joblib can
+    # be rebuilt and checked against its hash (scripts/train.py --replace): a vectoriser keeps
+    # the address of its stop word list as a cache key (a new number in every process; it is
+    # set again when needed), and the text pipeline's stop words pickle sorted.
+    for vectorizer in _vectorizers(classifier._features):
+        vectorizer.__dict__.pop("_stop_words_id", None)
     joblib.dump(classifier, model_path, compress=("zlib", 6))
     inference: dict[str, Any] = {}
     compiled = classifier._compiled
@@ -143,6 +149,12 @@ def save(
     (directory / METADATA_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
     (directory / CARD_FILE).write_text(card)
     return directory
+
+
+def _vectorizers(features: Any) -> list[Any]:
+    """The text vectorisers inside ``features`` (a FeatureUnion of pipelines; ``None``: none)."""
+    parts = getattr(features, "transformer_list", [])
+    return [step for _, part in parts for _, step in part.steps if hasattr(step, "vocabulary_")]
 
 
 def _copy_into(directory: Path, path: str | Path | None) -> str | None:
@@ -355,8 +367,9 @@ def _read_inference(folder: Path, meta: Mapping[str, Any]) -> ComplaintClassifie
                 f"{folder / MODEL_FILE} is not here: a shipped model holds only what "
                 "classifying needs (inference.npz). To inspect or refit the scikit-learn "
                 "estimators, retrain this version with scripts/build_dataset.py and "
-                f"scripts/train.py --version {meta.get('version', 'X.Y.Z')} (same data hash and "
-                "seed: see metadata.json), which writes model.joblib beside it"
+                f"scripts/train.py --version {meta.get('version', 'X.Y.Z')} --replace, which "
+                "refits its recorded recipe on the same table (data hash in metadata.json) and "
+                "adds model.joblib if it rebuilds the published model byte for byte"
             ) from None
         return full.features, full.heads
 

@@ -73,6 +73,14 @@ class TextPipeline:
         self.stopwords = load_stopwords(stopwords_path) if stopwords else frozenset()
         self.stemmer = Stemmer(stem_exceptions_path) if stem else None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The stop words in a fixed order: a set pickles in the order of its string hashes,
+        # which changes from process to process (see persistence.save).
+        return {**self.__dict__, "stopwords": sorted(self.stopwords)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state, stopwords=frozenset(state["stopwords"]))
+
     def analyze(self, text: str) -> Analysis:
         """Preprocess one text, keeping which of the writer's words each token came from."""
         words = normalize(mask_pii(ensure_text(text))).split()

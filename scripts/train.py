@@ -8,26 +8,40 @@
    months included, with thresholds from forward-chained blocks that end with them.
 Writes models/<name>/<version>/ (model.joblib, inference.npz, metadata.json, MODEL_CARD.md)
 holding the release model, with both models' fitting described in metadata and card.
+
+--replace on a published version (a folder with its metadata.json) rebuilds what a shipped
+model leaves out, model.joblib: the recorded recipe refitted on a table of the recorded hash,
+the file added only if the rebuilt model is the published one, byte for byte.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
+import json
+import shutil
 import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import run
+from _cli import arguments, run
 from _paths import MODELS, PROCESSED
 
 from complaint_nlp.dataset import file_sha256, read_dataset
 from complaint_nlp.evaluation import evaluate, gold_test
 from complaint_nlp.heads import BACKENDS
-from complaint_nlp.persistence import DEFAULT_MODEL, VERSION, library_versions, save
+from complaint_nlp.persistence import (
+    DEFAULT_MODEL,
+    INFERENCE_FILE,
+    METADATA_FILE,
+    MODEL_FILE,
+    VERSION,
+    library_versions,
+    save,
+)
 from complaint_nlp.reporting import model_card
 from complaint_nlp.training import TrainingConfig, train_classifier
 
@@ -37,7 +51,7 @@ def _date_range(dates: list[date]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument(
         "--data", type=Path, default=PROCESSED, help="processed table (build_dataset.py)"
     )
@@ -79,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="write over an existing version folder (never one that was published)",
+        help="write over an unfinished version folder; for a published one (with its "
+        "metadata), rebuild its model.joblib from the recorded recipe and data",
     )
     args = parser.parse_args(argv)
     # Checked before minutes of fitting (each failed only when the model was saved, or a
@@ -92,9 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--models {args.models} is not a folder")
     if folder.exists() and not args.replace:
         parser.error(f"{folder} exists: a published version's files never change; choose a new "
-                     "--version (or --replace one that was never published)")  # fmt: skip
+                     "--version (or --replace to rebuild its model.joblib)")  # fmt: skip
     if not args.data.is_file():
         parser.error(f"{args.data} not found: run scripts/build_dataset.py first")
+    published = _published(folder) if args.replace else None
+    if published is not None:
+        recorded = published.get("data", {}).get("sha256", "")
+        if recorded != file_sha256(args.data):
+            parser.error(f"{folder} was fitted on another table (sha256 {recorded[:12]}..., "
+                         f"{args.data} has {file_sha256(args.data)[:12]}...): a published "
+                         "version's files never change; choose a new --version")  # fmt: skip
     for name in ("high_recall", "escalate_precision", "review_coverage"):
         if not 0.0 < getattr(args, name) <= 1.0:
             parser.error(f"--{name.replace('_', '-')} must be in (0, 1]")
@@ -112,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         args.review_coverage,
         args.blocks,
     )
+    if published is not None:  # the recorded recipe, whatever the options say
+        config = TrainingConfig(**published["config"])
+        args.no_release = "evaluation_model" not in published
 
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)
@@ -155,9 +180,37 @@ def main(argv: list[str] | None = None) -> int:
         }
     metadata["library_versions"] = library_versions()
     metadata["backend"] = shipped.backend
-    save(shipped, folder, metadata=metadata, card=model_card(args.name, args.version, metadata))
-    progress(f"saved {folder}")
+    card = model_card(args.name, args.version, metadata)
+    if published is None:
+        save(shipped, folder, metadata=metadata, card=card)
+        progress(f"saved {folder}")
+        return 0
+    rebuilt = folder.with_name(f".{folder.name}.rebuild")
+    shutil.rmtree(rebuilt, ignore_errors=True)  # left by a run that was stopped
+    save(shipped, rebuilt, metadata=metadata, card=card)
+    try:
+        fresh = json.loads((rebuilt / METADATA_FILE).read_text(encoding="utf-8"))
+        hashes = ((INFERENCE_FILE, "inference_sha256"), (MODEL_FILE, "model_sha256"))
+        differ = [f for f, key in hashes if fresh.get(key) != published.get(key)]
+        if differ:
+            print(f"error: the rebuilt {' and '.join(differ)} differ from {folder}'s (the code or "
+                  "its libraries changed since it was published): it is left as it was; train a "
+                  "new --version", file=sys.stderr)  # fmt: skip
+            return 1
+        shutil.copy2(rebuilt / MODEL_FILE, folder / MODEL_FILE)
+    finally:
+        shutil.rmtree(rebuilt, ignore_errors=True)
+    progress(f"rebuilt {folder / MODEL_FILE}: the published model, byte for byte")
     return 0
+
+
+def _published(folder: Path) -> dict[str, Any] | None:
+    """The metadata of the finished version at ``folder`` (``None``: no such version)."""
+    try:
+        meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return meta if isinstance(meta, dict) and "config" in meta else None
 
 
 if __name__ == "__main__":

@@ -50,6 +50,22 @@ def test_phone_formats(phone: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # a line break written out as "\\n", as web form exports hold it
+        ("mohon dibantu.\\n081234567890", "mohon dibantu.\\n[TELEPON]"),
+        ("sekian\\r\\nnama saya Budi Santoso", "sekian\\r\\nnama saya [NAMA]"),
+        ("pelapor:\\tNIK 3604011203850001", "pelapor:\\tNIK [NIK]"),
+        # glued to a word
+        ("hubungi wa081234567890", "hubungi wa[TELEPON]"),
+        ("kontak_0812-3456-7890 saja", "kontak_[TELEPON] saja"),
+    ],
+)
+def test_personal_data_after_a_written_out_break_or_glued_to_a_word(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
     "email",
     [
         "warga.serang@contoh.id",
@@ -91,6 +107,8 @@ def test_email_formats(email: str) -> None:
         "tahun 2023 2024",
         "2 buah @ Rp.5.000",  # "@" as "each"
         "cc ig @dishub.sby",  # a handle, not an address
+        "kode bayar 20812345678901",  # a digit before: not the start of a phone number
+        "folder C:\\temp\\nota",  # a backslash that is not a written-out break
     ],
 )
 def test_ordinary_numbers_are_not_masked(ordinary: str) -> None:

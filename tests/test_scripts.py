@@ -76,10 +76,14 @@ def test_evaluate_scores_a_labelled_file_of_unseen_complaints(tmp_path: Path) ->
     )  # fmt: skip
     command = [sys.executable, str(ROOT / "scripts" / "evaluate.py"), "models/complaint-classifier",
                "--data", str(processed), "--output", str(tmp_path / "out")]  # fmt: skip
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "triase-lain.csv").write_text("id\n")  # not the evaluation's
     run = subprocess.run(
         [*command, "--labelled", str(labelled)],
         capture_output=True, text=True, timeout=600, cwd=ROOT, check=True,
     )  # fmt: skip
+    wrote = run.stderr.strip().splitlines()[-1]
+    assert wrote.startswith("wrote ") and "report.json" in wrote and "triase-lain" not in wrote
     assert "# Evaluation on the 5 labelled complaints of kota-lain.csv" in run.stdout
     assert "Gold test" not in run.stdout
     report = json.loads((tmp_path / "out" / "report.json").read_text())
@@ -154,3 +158,25 @@ def test_a_bad_argument_or_file_is_one_error_line_and_exit_2(tmp_path: Path) -> 
         assert "Traceback" not in run.stderr, where
         last = run.stderr.strip().splitlines()[-1]
         assert "error: " in last and message in last, (where, last)
+
+
+def test_replace_rebuilds_a_published_versions_model_file_and_nothing_else(tmp_path: Path) -> None:
+    processed = tmp_path / "processed.csv"
+    write_dataset(fixture_records(), processed)
+    train = [sys.executable, str(ROOT / "scripts" / "train.py"), "--version", "1.0.0",
+             "--models", str(tmp_path / "models"), "--data", str(processed)]  # fmt: skip
+    subprocess.run(train, capture_output=True, text=True, timeout=600, check=True)
+    folder = tmp_path / "models" / "complaint-classifier" / "1.0.0"
+    published = {p.name: p.read_bytes() for p in folder.iterdir()}
+    (folder / "model.joblib").unlink()  # as a clone of the repository has it
+    rebuilt = subprocess.run([*train, "--replace", "--seed", "7"], capture_output=True, text=True,
+                             timeout=600)  # fmt: skip
+    assert rebuilt.returncode == 0, rebuilt.stderr[-500:]
+    assert "the published model, byte for byte" in rebuilt.stderr  # the recorded seed, not 7
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
+    assert [p.name for p in folder.parent.iterdir()] == ["1.0.0"]  # no rebuild folder left
+    # Another table: refused before any fitting, the published files as they were.
+    write_dataset(fixture_records(per_template=5), processed)
+    other = subprocess.run([*train, "--replace"], capture_output=True, text=True, timeout=600)
+    assert other.returncode == 2 and "was fitted on another table" in other.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == published
