@@ -276,7 +276,7 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse, with a wrong call reported in one ``error:`` line like every other problem."""
 
     def error(self, message: str) -> NoReturn:
@@ -316,7 +316,8 @@ def _encoding(value: str) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="complaint-nlp", description=__doc__.splitlines()[0].replace("``", ""))
+    description = __doc__.splitlines()[0].replace("``", "")
+    parser = OneLineParser(prog="complaint-nlp", description=description)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_ in (
@@ -434,9 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ComplaintNLPError as exc:
         return _fail(str(exc), 2)
     except BrokenPipeError:
-        # Whoever read standard output stopped (``| head``): end quietly, as other tools do.
+        # Whoever read standard output stopped (``| head``): end quietly with the status a
+        # shell gives a tool that SIGPIPE ended (128 + 13), not 1 ("the input could not be
+        # processed").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 141
     except OSError as exc:
         return _fail(f"{exc.filename or 'input/output'}: {exc.strerror or exc}", 2)
     except KeyboardInterrupt:

@@ -203,7 +203,7 @@ def _signal_lines(signals: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _plots(name: str, report: dict[str, Any], directory: Path) -> None:
+def _plots(name: str, report: dict[str, Any], directory: Path) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -234,20 +234,22 @@ def _plots(name: str, report: dict[str, Any], directory: Path) -> None:
     ax.legend()
     fig.tight_layout()
     # A file name a shell takes as it is: "complaint-classifier-1.9.0-recipe-lean.png".
-    fig.savefig(directory / f"{re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('-')}.png", dpi=90)
+    path = directory / f"{re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('-')}.png"
+    fig.savefig(path, dpi=90)
     plt.close(fig)
+    return path
 
 
 def write_report(
     reports: dict[str, dict[str, Any]], directory: Path, *, scope: str | None = None
 ) -> list[Path]:
-    """Write ``report.json``, ``report.md`` and one PNG per model into ``directory``."""
+    """Write ``report.json``, ``report.md`` and one PNG per model into ``directory``; returns
+    those files (not whatever else the folder holds)."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "report.json").write_text(json.dumps(reports, indent=2) + "\n")
-    (directory / "report.md").write_text(markdown_report(reports, scope=scope))
-    for name, report in reports.items():
-        _plots(name, report, directory)
-    return sorted(directory.iterdir())
+    written = [directory / "report.json", directory / "report.md"]
+    written[0].write_text(json.dumps(reports, indent=2) + "\n")
+    written[1].write_text(markdown_report(reports, scope=scope))
+    return written + [_plots(name, report, directory) for name, report in reports.items()]
 
 
 _INTENDED_USE = """## Intended use

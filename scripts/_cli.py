@@ -3,13 +3,22 @@ a bad file, folder or setting, never a traceback."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NoReturn
 
+from complaint_nlp.cli import OneLineParser
 from complaint_nlp.exceptions import ComplaintNLPError, DataFileError
+
+
+def arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The script's argument parser, described by the first line of its ``doc``: a wrong call is
+    one ``error:`` line and exit code 2, as for ``complaint-nlp`` (argparse printed its usage
+    first)."""
+    return OneLineParser(description=doc.splitlines()[0] if doc else None)
 
 
 def run(main: Callable[[], int]) -> NoReturn:

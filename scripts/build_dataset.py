@@ -5,14 +5,13 @@ python scripts/build_dataset.py [--feedback corrections.csv] [--output PATH]
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import run
+from _cli import arguments, run
 from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP
 
 from complaint_nlp.dataset import build_dataset, write_dataset
@@ -20,7 +19,7 @@ from complaint_nlp.exceptions import InvalidInputError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument(
         "--complaints",
         type=Path,

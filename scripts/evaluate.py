@@ -18,7 +18,6 @@ Writes report.json, report.md and a PNG per model (confusion matrices, accuracy 
 
 from __future__ import annotations
 
-import argparse
 import csv
 import dataclasses
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import run
+from _cli import arguments, run
 from _paths import PROCESSED, REPORTS
 
 from complaint_nlp.dataset import Record, read_dataset
@@ -88,7 +87,7 @@ def _labelled_rows(path: Path, reader: csv.DictReader[str]) -> list[Record]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument(
         "models", nargs="+", type=Path,
         help="model version folders, or a model folder (its newest version)",

@@ -13,7 +13,6 @@ proxy for another city's complaints, not a measurement of them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import zlib
@@ -24,7 +23,7 @@ from sklearn.metrics import average_precision_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import read_rows, run
+from _cli import arguments, read_rows, run
 from _paths import COMPLAINTS, PROCESSED
 
 from complaint_nlp.cues import CueSet
@@ -37,7 +36,7 @@ from complaint_nlp.training import TrainingConfig, fit_heads
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("--data", type=Path, default=PROCESSED, help="processed table")
     parser.add_argument(
         "--complaints", type=Path, default=COMPLAINTS, help="raw complaints (for kecamatan)"

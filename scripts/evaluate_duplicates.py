@@ -21,7 +21,6 @@ Only counts are printed, never a complaint.
 
 from __future__ import annotations
 
-import argparse
 import json
 import multiprocessing
 import sys
@@ -32,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import read_rows, run
+from _cli import arguments, read_rows, run
 from _paths import COMPLAINTS
 
 from complaint_nlp import DuplicateMatch, mask_pii, normalize
@@ -43,7 +42,7 @@ from service.duplicates import SharedDuplicates
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument(
         "--complaints", type=Path, default=COMPLAINTS,
         help="the source complaints (default: ../shared's Surabaya table)",

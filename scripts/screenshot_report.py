@@ -10,7 +10,6 @@ Playwright; no browser is downloaded.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from playwright.sync_api import Request, ViewportSize, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import run
+from _cli import arguments, run
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,7 +28,7 @@ A4_AT_96_DPI: ViewportSize = {"width": 794, "height": 1123}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = arguments(__doc__)
     parser.add_argument("page", type=Path, help="the report's index.html")
     parser.add_argument("png", type=Path, help="where to save the first page")
     parser.add_argument("--pdf", type=Path, help="also print the whole page on A4 to this file")

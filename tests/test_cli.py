@@ -352,6 +352,18 @@ def test_a_successful_run_replaces_the_output(csv_input: Path, tmp_path: Path) -
     assert all(json.loads(line)["category"] for line in out.read_text().splitlines())
 
 
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    many = tmp_path / "banyak.jsonl"
+    write_jsonl(many, *({"text": f"Lampu jalan nomor {i} mati sejak kemarin"} for i in range(3000)))
+    shell = f"{sys.executable} -m complaint_nlp.cli classify {many} --no-progress | head -n 1"
+    done = subprocess.run(
+        ["bash", "-c", f"{shell} > /dev/null; echo ${{PIPESTATUS[0]}}"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.stdout.strip() == "141"  # as a shell reports a tool that SIGPIPE ended
+    assert "error" not in done.stderr.lower() and "Traceback" not in done.stderr
+
+
 def test_the_output_folder_is_made_when_missing(csv_input: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports" / "2026-11" / "triase.jsonl"  # as the README's worked example
     result = run("classify", str(csv_input), "--text-column", "isi", "-o", str(out))
