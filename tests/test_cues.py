@@ -298,6 +298,9 @@ def _as_written(clean: str) -> dict[str, str]:
         "rt " * 40 + "pengurus rw",  # many starts, no word for money: turned away by one scan
         "petugas " * 30 + "sangat kasar",
         "iuran " * 30 + "dari pengurus rt",
+        "iuran " * 30 + "pengurus rt",  # "(?:oleh |dari )?" is optional: not a needed word
+        "air " * 20 + "tiga hari air mati",  # searched everywhere, once "air" is there
+        "tiga hari " * 20,
     ],
 )
 def test_factored_patterns_find_what_the_written_ones_find(clean: str) -> None:
