@@ -263,34 +263,29 @@ class CueSet:
         A regular expression search per cue cost 166 of a 200-character complaint's 550 us
         (2026-11-30): patterns that begin with plain words are matched only where a word of the
         text begins with one of them (Surabaya complaints on a busy machine: 310 -> 105 us a
-        text, the same cues and phrases on all 10,064).
+        text, the same cues and phrases on all 10,064). The places to try are kept per (cue,
+        pattern) and only the cues with one are visited: 0.68 -> 0.63 s for the 10,064.
         """
         always, exact, prefixes, lengths = self._index
-        starts: dict[int, dict[int, list[int]]] = {}
-
-        def hit(entries: list[tuple[int, int]], at: int) -> None:
-            for number, k in entries:
-                starts.setdefault(number, {}).setdefault(k, []).append(at)
-
+        starts: dict[tuple[int, int], list[int]] = {}  # (cue, pattern) -> where to try it
         for found in self._candidates.finditer(clean):
-            word = found.group(0)
-            if word in exact:
-                hit(exact[word], found.start())
+            word, at = found.group(0), found.start()
+            for entry in exact.get(word, ()):
+                starts.setdefault(entry, []).append(at)
             if word[:_SHORTEST] in prefixes:
                 for size in lengths:
                     if size > len(word):
                         break
-                    if word[:size] in prefixes:
-                        hit(prefixes[word[:size]], found.start())
+                    for entry in prefixes.get(word[:size], ()):
+                        starts.setdefault(entry, []).append(at)
         out = {}
-        for number, cue in enumerate(self.cues):
-            searched = always.get(number, ())
-            if not searched and number not in starts:
-                continue
-            at = starts.get(number, {})
-            phrase = cue.evidence(
-                clean, [None if k in searched else at.get(k, []) for k in range(len(cue.patterns))]
-            )
+        for number in sorted({number for number, _ in starts} | always.keys()):
+            cue, searched = self.cues[number], always.get(number, ())
+            where = [
+                None if k in searched else starts.get((number, k), [])
+                for k in range(len(cue.patterns))
+            ]
+            phrase = cue.evidence(clean, where)
             if phrase is not None:
                 out[cue.name] = phrase
         return out
