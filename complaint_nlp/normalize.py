@@ -7,6 +7,7 @@ punctuation and white space are cleaned. The function is idempotent and never ra
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -63,6 +64,10 @@ _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 # Exports often carry escaped line breaks ("...rusak.\\nSaya...") as two characters.
 _ESCAPED_BREAK = re.compile(r"\\[nrt]")
+# Another portal's export may keep its web form's markup: "<p>Jalan rusak<br>parah</p>",
+# "&nbsp;", "&amp;" (none of the Surabaya complaints has any; each became words such as "br",
+# "nbsp", "amp"). A tag is a name after "<" or "</" and at most 200 characters to its ">".
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:[\s/][^<>]{0,200})?>")
 # Informal reduplication: "anak2" is "anak-anak" (the stemmer then reduces it to "anak").
 _REDUPLICATION = re.compile(r"\b([^\W\d_]{3,})2\b")
 
@@ -106,6 +111,10 @@ def normalize(text: str) -> str:
     # 200-character complaint took 80 us with every pass, most spent on texts they cannot change).
     if "\\" in text:
         text = _ESCAPED_BREAK.sub(" ", text)
+    if "<" in text:
+        text = HTML_TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
     if "[" in text:
         # mask_pii() writes the marks in capitals: replaced in C, the regex only for other cases
         # (a callback per mark cost 2.5 ms on a hostile text of 2,500 names).

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 
 from complaint_nlp._validation import ensure_text
+from complaint_nlp.normalize import HTML_TAG
 
 __all__ = ["mask_pii"]
 
@@ -40,6 +41,14 @@ def _plain(char: str) -> str:
 # ("...sekian.\\n081234567890"): 3,287 of the 10,064 Surabaya complaints have one, and a phone
 # number or "nama saya" glued to the "n" was not found (29 numbers left in the processed table).
 _ESCAPED_BREAK = re.compile(r"\\[nrt]")
+# Another portal's web form may leave markup: a tag reads as space ("Nama saya<br>Budi"), and
+# a space written as an entity becomes one ("0812&nbsp;3456&nbsp;7890": six characters where the
+# patterns allow one separator).
+_SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|#160|#xa0|#32|#x20);", re.IGNORECASE)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _view(text: str) -> str:
@@ -47,6 +56,8 @@ def _view(text: str) -> str:
     that a match in the view masks the same span of the text."""
     if "\\" in text:
         text = _ESCAPED_BREAK.sub("  ", text)
+    if "<" in text:
+        text = HTML_TAG.sub(_blank, text)
     if text.isascii():
         return text
     return text.translate({ord(c): _plain(c) for c in set(text) if not c.isascii()})
@@ -136,15 +147,12 @@ def _mask_name(
         end += 1
     if end == start:
         return None
-    written = text[match.start(3) : match.end(3)]
-    # Where the view has a space for an invisible character, the text is split the same way.
-    words = (
-        written.split()
-        if written == phrase
-        else [written[w.start() : w.end()] for w in _WORD.finditer(phrase)]
-    )
-    head = text[match.start() : match.start(3)]
-    return head + " ".join([*words[:start], "[NAMA]", *words[end:]])
+    # The words' places in the view are theirs in the text: only the name's span is replaced,
+    # whatever stands between the words (a tag, an invisible character) is kept as written.
+    spans = [w.span() for w in _WORD.finditer(phrase)]
+    offset = match.start(3)
+    first, last = offset + spans[start][0], offset + spans[end - 1][1]
+    return text[match.start() : first] + "[NAMA]" + text[last : match.end(3)]
 
 
 # A title and a capitalised word ("Pak Budi", "Bu Siti Aminah"): a name unless it is a role or
@@ -205,11 +213,13 @@ def _substitute(
 
 def mask_pii(text: str) -> str:
     """Return ``text`` with NIK numbers, phone numbers, e-mails and introduced names replaced by
-    placeholders; everything else is left as written.
+    placeholders; everything else is left as written, but for a space written as an HTML
+    entity ("&nbsp;"), which becomes a space.
 
     The patterns read the text with digits of any script, full-width forms and invisible
-    characters folded to plain ASCII, so "\uff10\uff18\uff11\uff12..." and "nama saya\u200bBudi" are
-    found too.
+    characters folded to plain ASCII, and tags and written-out line breaks ("<br>", "\\n") as
+    space, so "\uff10\uff18\uff11\uff12...", "nama saya\u200bBudi" and "...\\n0812..." are found
+    too.
 
     >>> mask_pii("NIK 3173 0112 3456 0001, hp 0812-3456-7890, rt 05 rw 02 no 17")
     'NIK [NIK], hp [TELEPON], rt 05 rw 02 no 17'
@@ -217,6 +227,8 @@ def mask_pii(text: str) -> str:
     'Nama saya [NAMA] warga RT 03, KTP atas nama ibu saya belum jadi'
     """
     ensure_text(text)
+    if "&" in text:
+        text = _SPACE_ENTITY.sub(" ", text)
     view = _view(text)
     if "@" in view:
         text, view = _substitute(_EMAIL, _placeholder("[EMAIL]"), text, view)

@@ -26,6 +26,10 @@ from tests.fixtures import REPORTED_HOSTILE
         ("ＰＤＡＭ ｍａｔｉ", "pdam mati"),  # full-width letters (NFKC)
         ("rusak.\\nSaya sudah lapor", "rusak saya sudah lapor"),  # escaped line break in exports
         ("hubungi [TELEPON] atau [NIK]", "hubungi __telepon__ atau __nik__"),
+        # a web form's markup, as another portal's export may keep it
+        ("<p>Jalan rusak<br>&nbsp;parah&amp;berlubang</p>", "jalan rusak parah berlubang"),
+        ('<a href="https://contoh.id">foto</a> lampu mati', "foto lampu mati"),
+        ("nilai 5<10 dan a > b", "nilai 5 10 dan a b"),  # "<" that opens no tag stays text
         ("", ""),
         ("   \n\t ", ""),
         ("!!!???", ""),

@@ -59,6 +59,9 @@ def test_phone_formats(phone: str) -> None:
         # glued to a word
         ("hubungi wa081234567890", "hubungi wa[TELEPON]"),
         ("kontak_0812-3456-7890 saja", "kontak_[TELEPON] saja"),
+        # a web form's markup
+        ("hp 0812&nbsp;3456&nbsp;7890 ya", "hp [TELEPON] ya"),
+        ("Nama saya<br>Budi Santoso<br>warga RT 3", "Nama saya<br>[NAMA]<br>warga RT 3"),
     ],
 )
 def test_personal_data_after_a_written_out_break_or_glued_to_a_word(text: str, masked: str) -> None:
