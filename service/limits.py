@@ -25,12 +25,22 @@ class BodyLimits:
 
 
 def check_json(content_type: str | None) -> None:
-    """415 unless the body is declared JSON (``application/json`` or ``application/*+json``)."""
-    media = (content_type or "").split(";", 1)[0].strip().lower()
+    """415 unless the body is declared JSON (``application/json`` or ``application/*+json``)
+    in UTF-8: a ``charset`` other than UTF-8 is refused, where it was read as UTF-8 anyway
+    (JSON on the wire is UTF-8, RFC 8259; a Latin-1 "é" came out as a replacement character)."""
+    media, _, parameters = (content_type or "").partition(";")
+    media = media.strip().lower()
     if media != "application/json" and not (
         media.startswith("application/") and media.endswith("+json")
     ):
         raise UnsupportedMediaTypeError("send the body as JSON (Content-Type: application/json)")
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaTypeError(
+                f"send the body as UTF-8 JSON (charset={charset or 'empty'} is not UTF-8)"
+            )
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:

@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///feedback.db"
     #: How long a database call may wait (SQLite's busy timeout, the connection pool's wait)
     #: before the request is answered 503.
-    database_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    database_timeout_seconds: float = Field(default=2.0, gt=0, le=60, allow_inf_nan=False)
     max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, le=1_000_000)
     max_batch_items: int = Field(default=1_000, ge=1, le=100_000)
     #: Any request body but a batch over this is refused (413) before it is read: 128 KiB holds
@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     classify_queue: int = Field(default=256, ge=1, le=100_000)
     #: The time budget of one request's classification, waiting included; past it the request
     #: is answered 503 and its worker replaced.
-    classify_timeout_seconds: float = Field(default=10.0, gt=0, le=3_600)
+    classify_timeout_seconds: float = Field(default=10.0, gt=0, le=3_600, allow_inf_nan=False)
     duplicate_window: int = Field(default=10_000, ge=1, le=10_000_000)
     #: Store every classified complaint that needs review for the desk (service.review).
     review_queue: bool = True
@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     #: end with the process and differ between processes (set it when several serve one city).
     session_secret: Annotated[SecretStr, AfterValidator(_long_secret)] | None = None
     #: How long a desk session lasts after signing in (a working day by default).
-    session_hours: float = Field(default=10.0, gt=0, le=24 * 7)
+    session_hours: float = Field(default=10.0, gt=0, le=24 * 7, allow_inf_nan=False)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     #: prometheus_client's own variable: where several HTTP processes keep their metrics (set by
     #: ``python -m service --workers N`` itself when unset).

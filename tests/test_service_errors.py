@@ -150,10 +150,19 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
         response = client.post("/v1/classify", content=body, headers=headers)
         assert response.status_code == 415, headers
         assert response.json()["type"].endswith(":unsupported-media-type")
-    ok = client.post(
-        "/v1/classify", content=body, headers={"content-type": "application/json; charset=utf-8"}
-    )
-    assert ok.status_code == 200
+    for charset in ("utf-8", "UTF-8", '"utf-8"', "utf8"):
+        ok = client.post(
+            "/v1/classify", content=body,
+            headers={"content-type": f"application/json; charset={charset}"},
+        )  # fmt: skip
+        assert ok.status_code == 200, charset
+    # Before: read as UTF-8 whatever the charset said.
+    latin = client.post(
+        "/v1/classify", content='{"text": "jalan rusak di caf\xe9"}'.encode("latin-1"),
+        headers={"content-type": "application/json; charset=ISO-8859-1"},
+    )  # fmt: skip
+    assert latin.status_code == 415
+    assert "charset=iso-8859-1 is not UTF-8" in latin.json()["detail"]
 
 
 def test_every_answer_has_a_request_id_and_a_plain_caller_id_is_kept(client: TestClient) -> None:

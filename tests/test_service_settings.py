@@ -50,6 +50,9 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"COMPLAINT_MAX_BATCH_ITEMS": "0"}, "COMPLAINT_MAX_BATCH_ITEMS"),
         ({"COMPLAINT_MAX_TEXT_CHARS": "lots"}, "COMPLAINT_MAX_TEXT_CHARS"),
         ({"COMPLAINT_CLASSIFY_TIMEOUT_SECONDS": "-1"}, "COMPLAINT_CLASSIFY_TIMEOUT_SECONDS"),
+        # Before: "should be less than or equal to 3600".
+        ({"COMPLAINT_CLASSIFY_TIMEOUT_SECONDS": "nan"}, "SECONDS: Input should be a finite"),
+        ({"COMPLAINT_SESSION_HOURS": "inf"}, "COMPLAINT_SESSION_HOURS: Input should be a finite"),
         ({"COMPLAINT_LOG_LEVEL": "LOUD"}, "COMPLAINT_LOG_LEVEL"),
         ({"COMPLAINT_DATABASE_URL": "::nonsense::"}, "COMPLAINT_DATABASE_URL"),
         ({"COMPLAINT_MAX_BATCH_BYTES": "2048", "COMPLAINT_MAX_BODY_BYTES": "4096"}, "max_batch"),
