@@ -134,6 +134,10 @@ def test_forms_need_the_sessions_csrf_token(fresh: TestClient) -> None:
     answer = fresh.post(path, content=b"a=" + b"x" * 20_000,
                         headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert answer.status_code == 413
+    # A percent-escape that is not UTF-8: refused, where it became U+FFFD in the correction.
+    answer = fresh.post(path, content=b"action=correct&category=caf%E9",
+                        headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert answer.status_code == 415 and "UTF-8" in answer.json()["detail"]
     fresh.cookies.clear()  # no session: back to the sign-in page, nothing decided
     answer = fresh.post(path, data={"action": "confirm", "csrf": "x"}, follow_redirects=False)
     assert (answer.status_code, answer.headers["location"]) == (303, "/review")

@@ -162,7 +162,10 @@ async def _form(request: Request) -> dict[str, str]:
     except UnicodeDecodeError:
         raise UnsupportedMediaTypeError("the form is not valid urlencoded UTF-8") from None
     try:
-        return dict(parse_qsl(text, max_num_fields=MAX_FORM_FIELDS))
+        # strict: a percent-escape that is not UTF-8 ("%E9") became U+FFFD in a correction
+        return dict(parse_qsl(text, max_num_fields=MAX_FORM_FIELDS, errors="strict"))
+    except UnicodeDecodeError:
+        raise UnsupportedMediaTypeError("the form is not valid urlencoded UTF-8") from None
     except ValueError:  # more fields than that (was answered as not urlencoded, 415)
         raise BadRequestError(f"a desk form has at most {MAX_FORM_FIELDS} fields") from None
 
