@@ -68,6 +68,9 @@ _ESCAPED_BREAK = re.compile(r"\\[nrt]")
 # "&nbsp;", "&amp;" (none of the Surabaya complaints has any; each became words such as "br",
 # "nbsp", "amp"). A tag is a name after "<" or "</" and at most 200 characters to its ">".
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,15}(?:[\s/][^<>]{0,200})?>")
+# Only an entity closed by ";": html.unescape alone also reads "&not", "&para" or "&reg" at the
+# start of a word glued to "&" ("PT A&regional" -> "PT A®ional").
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Informal reduplication: "anak2" is "anak-anak" (the stemmer then reduces it to "anak").
 _REDUPLICATION = re.compile(r"\b([^\W\d_]{3,})2\b")
 
@@ -114,7 +117,7 @@ def normalize(text: str) -> str:
     if "<" in text:
         text = HTML_TAG.sub(" ", text)
     if "&" in text:
-        text = html.unescape(text)
+        text = _ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
     if "[" in text:
         # mask_pii() writes the marks in capitals: replaced in C, the regex only for other cases
         # (a callback per mark cost 2.5 ms on a hostile text of 2,500 names).

@@ -30,6 +30,7 @@ from tests.fixtures import REPORTED_HOSTILE
         ("<p>Jalan rusak<br>&nbsp;parah&amp;berlubang</p>", "jalan rusak parah berlubang"),
         ('<a href="https://contoh.id">foto</a> lampu mati', "foto lampu mati"),
         ("nilai 5<10 dan a > b", "nilai 5 10 dan a b"),  # "<" that opens no tag stays text
+        ("PT A&regional dan rumah&notaris", "pt a regional dan rumah notaris"),  # no ";": text
         ("", ""),
         ("   \n\t ", ""),
         ("!!!???", ""),
