@@ -63,7 +63,7 @@ _LETTER_AFTER_DIGIT = re.compile(r"(?<=\d)(?=[^\W\d_])")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _TOKEN = re.compile(r"\w+(?:-\w+)*")
 # Exports often carry escaped line breaks ("...rusak.\\nSaya...") as two characters.
-_ESCAPED_BREAK = re.compile(r"\\[nrt]")
+ESCAPED_BREAK = re.compile(r"\\[nrt]")
 # Another portal's export may keep its web form's markup: "<p>Jalan rusak<br>parah</p>",
 # "&nbsp;", "&amp;" (none of the Surabaya complaints has any; each became words such as "br",
 # "nbsp", "amp"). A tag is a name after "<" or "</" and at most 200 characters to its ">".
@@ -113,7 +113,7 @@ def normalize(text: str) -> str:
     # Each substitution runs only when its trigger character is present (measured: normalising a
     # 200-character complaint took 80 us with every pass, most spent on texts they cannot change).
     if "\\" in text:
-        text = _ESCAPED_BREAK.sub(" ", text)
+        text = ESCAPED_BREAK.sub(" ", text)
     if "<" in text:
         text = HTML_TAG.sub(" ", text)
     if "&" in text:

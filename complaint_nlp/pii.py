@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 
 from complaint_nlp._validation import ensure_text
-from complaint_nlp.normalize import HTML_TAG
+from complaint_nlp.normalize import ESCAPED_BREAK, HTML_TAG
 
 __all__ = ["mask_pii"]
 
@@ -37,10 +37,6 @@ def _plain(char: str) -> str:
     return folded if len(folded) == 1 and folded.isascii() else char
 
 
-# A line break written out as two characters, as exports of web forms often hold them
-# ("...sekian.\\n081234567890"): 3,287 of the 10,064 Surabaya complaints have one, and a phone
-# number or "nama saya" glued to the "n" was not found (29 numbers left in the processed table).
-_ESCAPED_BREAK = re.compile(r"\\[nrt]")
 # Another portal's web form may leave markup: a tag reads as space ("Nama saya<br>Budi"), and
 # a space written as an entity becomes one ("0812&nbsp;3456&nbsp;7890": six characters where the
 # patterns allow one separator).
@@ -55,7 +51,9 @@ def _view(text: str) -> str:
     """``text`` as the patterns read it: same length, each character at the same position, so
     that a match in the view masks the same span of the text."""
     if "\\" in text:
-        text = _ESCAPED_BREAK.sub("  ", text)
+        # A line break written out ("...sekian.\\n0812..."): 3,287 of the 10,064 Surabaya
+        # complaints have one; a number or "nama saya" glued to its "n" was not found.
+        text = ESCAPED_BREAK.sub("  ", text)
     if "<" in text:
         text = HTML_TAG.sub(_blank, text)
     if text.isascii():
