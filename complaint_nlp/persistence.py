@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_MODEL",
     "MODELS_DIR",
     "VERSION",
+    "add_rebuilt_model_file",
     "library_versions",
     "load",
     "model_summary",
@@ -149,6 +150,28 @@ def save(
     (directory / METADATA_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
     (directory / CARD_FILE).write_text(card)
     return directory
+
+
+def add_rebuilt_model_file(
+    classifier: ComplaintClassifier, folder: Path, *, metadata: dict[str, Any], card: str
+) -> list[str]:
+    """Give the published version at ``folder`` the ``model.joblib`` a clone lacks:
+    ``classifier`` (its recorded recipe refitted on its recorded data) is saved beside it, and
+    its model file is copied in only if the rebuilt files hash as the published ones. Returns
+    the files that differ (the code or its libraries changed): then ``folder`` is untouched."""
+    _, published = read_metadata(folder)
+    rebuilt = folder.with_name(f".{folder.name}.rebuild")
+    shutil.rmtree(rebuilt, ignore_errors=True)  # left by a run that was stopped
+    try:
+        save(classifier, rebuilt, metadata=metadata, card=card)
+        fresh = json.loads((rebuilt / METADATA_FILE).read_text(encoding="utf-8"))
+        hashes = ((INFERENCE_FILE, "inference_sha256"), (MODEL_FILE, "model_sha256"))
+        differ = [name for name, key in hashes if fresh.get(key) != published.get(key)]
+        if not differ:
+            shutil.copy2(rebuilt / MODEL_FILE, folder / MODEL_FILE)
+        return differ
+    finally:
+        shutil.rmtree(rebuilt, ignore_errors=True)
 
 
 def _vectorizers(features: Any) -> list[Any]:

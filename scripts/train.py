@@ -17,8 +17,6 @@ the file added only if the rebuilt model is the published one, byte for byte.
 from __future__ import annotations
 
 import dataclasses
-import json
-import shutil
 import sys
 import time
 from datetime import date
@@ -35,11 +33,12 @@ from complaint_nlp.evaluation import evaluate, gold_test
 from complaint_nlp.heads import BACKENDS
 from complaint_nlp.persistence import (
     DEFAULT_MODEL,
-    INFERENCE_FILE,
     METADATA_FILE,
     MODEL_FILE,
     VERSION,
+    add_rebuilt_model_file,
     library_versions,
+    read_metadata,
     save,
 )
 from complaint_nlp.reporting import model_card
@@ -185,32 +184,22 @@ def main(argv: list[str] | None = None) -> int:
         save(shipped, folder, metadata=metadata, card=card)
         progress(f"saved {folder}")
         return 0
-    rebuilt = folder.with_name(f".{folder.name}.rebuild")
-    shutil.rmtree(rebuilt, ignore_errors=True)  # left by a run that was stopped
-    save(shipped, rebuilt, metadata=metadata, card=card)
-    try:
-        fresh = json.loads((rebuilt / METADATA_FILE).read_text(encoding="utf-8"))
-        hashes = ((INFERENCE_FILE, "inference_sha256"), (MODEL_FILE, "model_sha256"))
-        differ = [f for f, key in hashes if fresh.get(key) != published.get(key)]
-        if differ:
-            print(f"error: the rebuilt {' and '.join(differ)} differ from {folder}'s (the code or "
-                  "its libraries changed since it was published): it is left as it was; train a "
-                  "new --version", file=sys.stderr)  # fmt: skip
-            return 1
-        shutil.copy2(rebuilt / MODEL_FILE, folder / MODEL_FILE)
-    finally:
-        shutil.rmtree(rebuilt, ignore_errors=True)
+    differ = add_rebuilt_model_file(shipped, folder, metadata=metadata, card=card)
+    if differ:
+        print(f"error: the rebuilt {' and '.join(differ)} differ from {folder}'s (the code or "
+              "its libraries changed since it was published): it is left as it was; train a "
+              "new --version", file=sys.stderr)  # fmt: skip
+        return 1
     progress(f"rebuilt {folder / MODEL_FILE}: the published model, byte for byte")
     return 0
 
 
 def _published(folder: Path) -> dict[str, Any] | None:
     """The metadata of the finished version at ``folder`` (``None``: no such version)."""
-    try:
-        meta = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not (folder / METADATA_FILE).is_file():
         return None
-    return meta if isinstance(meta, dict) and "config" in meta else None
+    meta = read_metadata(folder)[1]
+    return meta if "config" in meta else None
 
 
 if __name__ == "__main__":
