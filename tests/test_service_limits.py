@@ -47,6 +47,22 @@ def test_batches_of_junk_values_are_bounded_too(client: TestClient, body: bytes)
     assert time.perf_counter() - start < 2.0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"items": [' + b'"\\' * 24_000,  # strings never closed: 6 s of a frozen service before
+        b'{"items": ["' + b'\\"' * 500_000 + b"\\",  # ... ending in a lone backslash
+        b'{"items": [' + b'"\\' * 600_000,  # over 1 MB: scanned in a thread, which froze too
+    ],
+)
+def test_unclosed_strings_are_scanned_in_linear_time(client: TestClient, body: bytes) -> None:
+    start = time.perf_counter()
+    check_items(body, 1000)  # one string to the end of the body: no item over the limit
+    response = client.post("/v1/classify/batch", content=body, headers=JSON)
+    assert response.status_code == 400
+    assert time.perf_counter() - start < 2.0
+
+
 def test_item_counting_ignores_commas_and_brackets_inside_texts() -> None:
     texts = [{"id": f"{i}", "text": 'jalan [rusak], {parah}, \\" koma, "x"'} for i in range(3)]
     body = json.dumps({"items": texts}).encode()
