@@ -27,7 +27,16 @@ from complaint_nlp.report.table import Table
 from complaint_nlp.report.volume import volume_tables
 from complaint_nlp.routing import load_routing_table
 
-__all__ = ["OPTIONAL_COLUMNS", "PERIODS", "Report", "Table", "build_report"]
+__all__ = ["OPTIONAL_COLUMNS", "PERIODS", "REPORT_TABLES", "Report", "Table", "build_report"]
+
+#: Every table a report may write. One that a run does not write (its column is missing, or only
+#: one period) is removed from ``tables/``: left there, an earlier report's table read as part of
+#: the new one. Other files in the folder are left alone.
+REPORT_TABLES = (
+    "volume_by_period", "volume_by_category", "volume_by_urgency", "volume_by_unit",
+    "deadline_by_period", "deadline_by_unit", "deadline_by_urgency", "by_kecamatan",
+    "by_kelurahan", "health_by_period", "confidence_histogram", "emerging_terms", "summary",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ def build_report(
     )
     out = Path(output_dir)
     (out / "tables").mkdir(parents=True, exist_ok=True)
+    for name in set(REPORT_TABLES) - tables.keys():
+        (out / "tables" / f"{name}.csv").unlink(missing_ok=True)
     csv = [t.write_csv(out / "tables") for t in tables.values()]
     page = out / "index.html"
     page.write_text(html, encoding="utf-8")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
@@ -72,7 +73,7 @@ def bars(
     axes.set_ylabel(ylabel)
     _period_axis(axes, periods)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    _legend(axes)
     return _svg(figure, name)
 
 
@@ -97,7 +98,7 @@ def lines(
     axes.set_ylabel(ylabel)
     _period_axis(axes, periods)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=8, frameon=False)
+    _legend(axes, outside=False)
     return _svg(figure, name)
 
 
@@ -124,5 +125,16 @@ def hbars(
     axes.tick_params(axis="y", labelsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
-        axes.legend(fontsize=8, frameon=False, loc="lower right")
+        _legend(axes)  # beside the bars: inside, it covered the lowest ones
     return _svg(figure, name)
+
+
+def _legend(axes: Axes, *, outside: bool = True) -> None:
+    """The series' names, right of the plot unless ``outside`` is false; none for a chart that
+    drew nothing (matplotlib warned on standard error for an empty one)."""
+    if not axes.get_legend_handles_labels()[0]:
+        return
+    if outside:
+        axes.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    else:
+        axes.legend(fontsize=8, frameon=False)

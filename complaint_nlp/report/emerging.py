@@ -59,6 +59,11 @@ class Emerging:
     examples: dict[str, list[str]]
 
 
+#: Longer runs of letters are no word (a 2,000-letter one became a rising term and widened
+#: the page to 16,800 px); markup left by a web form is not read either ("img", "alert").
+_LONGEST_WORD = 40
+
+
 def emerging_terms(
     source: Source,
     *,
@@ -88,22 +93,23 @@ def emerging_terms(
         CREATE OR REPLACE TEMP TABLE terms AS
         WITH docs AS (
             SELECT id, received_at, period = $current AS now,
-                regexp_extract_all(lower(regexp_replace(text, '\[[A-Z]+\]', ' ', 'g')),
-                                   '\p{L}{3,}') AS words
+                regexp_extract_all(
+                    lower(regexp_replace(text, '\[[A-Z]+\]|<[^<>]{0,200}>', ' ', 'g')),
+                    '\p{L}{3,}') AS words
             FROM complaints WHERE period IN ($previous, $current) AND text IS NOT NULL
         ), tokens AS (
             SELECT id, received_at, now, unnest(words) AS w, generate_subscripts(words, 1) AS pos
             FROM docs
         ), kept AS (
             SELECT *, lead(w) OVER (PARTITION BY id, now ORDER BY pos) AS next
-            FROM tokens WHERE w NOT IN (SELECT w FROM stop)
+            FROM tokens WHERE w NOT IN (SELECT w FROM stop) AND length(w) <= $longest
         )
         SELECT DISTINCT id, received_at, now, w AS term FROM kept
         UNION
         SELECT DISTINCT id, received_at, now, w || ' ' || next FROM kept
         WHERE next IS NOT NULL AND next <> w
         """,
-        {"previous": previous, "current": current},
+        {"previous": previous, "current": current, "longest": _LONGEST_WORD},
     )
     n_prev, n_now = (
         source.rows("SELECT count(*) FROM complaints WHERE period = ? AND text IS NOT NULL", [p])[

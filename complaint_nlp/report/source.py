@@ -165,7 +165,8 @@ def open_source(
     mapping = {name: (columns or {}).get(name, name) for name in OPTIONAL_COLUMNS}
     optional = {name: column for name, column in mapping.items() if column in header}
     required = {
-        "id", "category", "category_confidence", "urgency", "urgency_confidence", "needs_review"
+        "id", "category", "category_confidence", "urgency", "urgency_confidence", "needs_review",
+        "duplicate_of",
     }  # fmt: skip
     required.add("route" if fmt == "jsonl" else "route_unit_id")
     missing = sorted(required - set(header))
@@ -241,6 +242,13 @@ def _load(
         FROM complaints
         """,
     )
+    if rows_read == 0:
+        raise InvalidInputError(f"{path}: no complaints to report (the file has no rows)")
+    if dated and without_date == rows_read:
+        raise InvalidInputError(
+            f"{path}: no complaints to report: none of its {rows_read:,} rows has a readable "
+            "received_at (an ISO date or time, e.g. 2026-11-30 or 2026-11-30T08:15:00)"
+        )
     if dated:
         con.execute("DELETE FROM complaints WHERE received_at IS NULL")
     without_deadline, as_of = _one(

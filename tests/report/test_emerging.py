@@ -54,3 +54,11 @@ def test_log_likelihood_is_symmetric_and_zero_without_change() -> None:
 def test_nothing_without_texts(source: Source) -> None:
     narrowed = dataclasses.replace(source, present=frozenset({"received_at"}))
     assert emerging_terms(narrowed) is None
+
+
+def test_markup_is_not_read_as_words(source: Source) -> None:
+    found = emerging_terms(source, min_complaints=1, min_g2=0, examples=0)
+    assert found is not None
+    terms = {r[0] for r in found.table.rows}
+    # K07: "... sejak banjir <script>alert(1)</script>": the tag's name is no word of the writer.
+    assert "alert" in terms and not any("script" in t for t in terms)

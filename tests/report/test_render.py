@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint_nlp.report import Report, build_report
+from complaint_nlp.report import REPORT_TABLES, Report, build_report
 from tests.report.fixture import CSV_NAMES, write_csv, write_labels_only
 
 SCRIPT = Path(__file__).parents[2] / "scripts" / "screenshot_report.py"
@@ -30,7 +30,7 @@ def _csv(report: Report, name: str) -> list[dict[str, str]]:
 
 def test_every_table_is_written(report: Report) -> None:
     names = {p.stem for p in (report.html.parent / "tables").glob("*.csv")}
-    assert names == set(report.tables) == {
+    assert names == set(report.tables) == set(REPORT_TABLES) == {
         "summary", "volume_by_period", "volume_by_category", "volume_by_urgency",
         "volume_by_unit", "deadline_by_unit", "deadline_by_period", "deadline_by_urgency",
         "by_kecamatan", "by_kelurahan", "confidence_histogram", "health_by_period",
@@ -106,3 +106,13 @@ def test_sections_without_their_columns_say_what_they_need(tmp_path: Path) -> No
     assert (done.complaints, done.periods) == (2, 1)
     assert page.count('class="missing"') == 3  # service standard, emerging problems, kecamatan
     assert "deadline_by_unit" not in done.tables and "emerging_terms" not in done.tables
+
+
+def test_a_report_written_over_another_leaves_none_of_its_tables(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_report(write_csv(tmp_path / "triase.csv"), out, columns=CSV_NAMES)
+    (out / "tables" / "catatan_saya.csv").write_text("mine\n", encoding="utf-8")
+    # Before: the first report's deadline and district tables stayed, read as the new one's.
+    done = build_report(write_labels_only(tmp_path / "labels.csv"), out)
+    names = {p.stem for p in (out / "tables").glob("*.csv")}
+    assert names == set(done.tables) | {"catatan_saya"}

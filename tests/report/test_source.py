@@ -57,7 +57,7 @@ def test_a_file_with_labels_only_is_one_period(tmp_path: Path) -> None:
         (
             "id,category\n1,other\n",
             None,
-            "has no category_confidence, needs_review, route_unit_id, urgency",
+            "has no category_confidence, duplicate_of, needs_review, route_unit_id, urgency",
         ),
         ("id,category\n", {"tanggal": "x"}, "unknown report column tanggal"),
         # Before: a misspelt file column was dropped without a word (no times in the report).
@@ -72,5 +72,35 @@ def test_refuses_what_is_not_triage_output(
     with (
         pytest.raises(InvalidInputError, match=message),
         open_source(path, table=load_routing_table(), columns=columns),
+    ):
+        pass
+
+
+_HEADER = (
+    "id,category,category_confidence,urgency,urgency_confidence,needs_review,route_unit_id,"
+    "duplicate_of"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Before: an IndexError ("please report this") and no page, on a quiet week's file.
+        (f"{_HEADER}\n", "no complaints to report \\(the file has no rows\\)"),
+        (
+            f"{_HEADER},received_at\nA,other,0.9,low,0.9,false,triase,,kemarin\n"
+            "B,other,0.9,low,0.9,false,triase,,\n",
+            "none of its 2 rows has a readable received_at",
+        ),
+    ],
+)
+def test_a_file_with_nothing_to_report_is_one_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "triase.csv"
+    path.write_text(content, encoding="utf-8")
+    with (
+        pytest.raises(InvalidInputError, match=message),
+        open_source(path, table=load_routing_table()),
     ):
         pass
