@@ -77,7 +77,8 @@ def store(database: Database, correction: dict[str, Any], idempotency_key: str |
     digest = hashlib.sha256(json.dumps(correction, sort_keys=True).encode()).hexdigest()
     row = {
         **{k: correction.get(k) or "" for k in ("category", "urgency", "unit")},
-        **{k: mask_pii(correction[k]) for k in ("complaint_id", "text", "reviewer")},
+        **{k: mask_pii(correction[k]) for k in ("complaint_id", "text")},
+        "reviewer": mask_pii(correction["reviewer"], names=False),
         "created_at": datetime.now(UTC),
     }
     try:

@@ -521,7 +521,7 @@ def decide(
             "unknown unit_id; use an id of the routing table (route.unit_id, route.alternatives)"
         )
     now = datetime.now(UTC)
-    reviewer = mask_pii(decision.reviewer)
+    reviewer = mask_pii(decision.reviewer, names=False)
     with database.transaction() as connection:
         # First, and conditionally: this takes the write lock (SQLite) or the row lock
         # (PostgreSQL), so of two reviewers deciding at once the second finds it closed.
@@ -562,7 +562,7 @@ def undo(database: Database, reviewer: str) -> dict[str, Any]:
     """Reopen the item ``reviewer`` decided last (within :data:`UNDO_MINUTES`) and delete the
     feedback row of that decision, in one transaction; return the reopened item.
     :class:`ConflictError` (409) when there is nothing to undo."""
-    masked = mask_pii(reviewer)
+    masked = mask_pii(reviewer, names=False)
     now = datetime.now(UTC)
     with database.transaction() as connection:
         last = connection.execute(
@@ -611,7 +611,7 @@ def claim_next(
     ``reviewer`` for :data:`CLAIM_SECONDS` (their earlier claims released), and the cursor of
     the items after it. Two reviewers working one queue then see different complaints; the
     claim only steers the desk (:func:`decide` does not look at it)."""
-    masked = mask_pii(reviewer)
+    masked = mask_pii(reviewer, names=False)
     for _ in range(5):  # another desk may claim the same item between our read and our write
         now = datetime.now(UTC)
         where = [*query.conditions(), _free_for(masked, now)]

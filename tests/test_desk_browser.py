@@ -269,3 +269,34 @@ def test_the_desk_is_labelled_focusable_legible_and_fits(
         box = phone.locator(selector).bounding_box()
         assert box is not None and box["height"] >= 44, selector  # a finger's target
     assert problems == []
+
+
+def test_on_a_phone_a_long_id_wraps_and_a_double_tap_decides_once(
+    desk: str, browser: Browser
+) -> None:
+    # Last in the module: it adds a complaint to the queue the tests above work through.
+    long_id = "SP4N_LAPOR_2026_KOTASERANG_" + "0" * 160  # before: a page 1,965 px wide
+    text = "Pohon besar di depan sekolah miring, bisa tumbang. " + "Mohon segera ditinjau. " * 400
+    answer = httpx2.post(
+        f"{desk}/v1/classify", json={"id": long_id, "text": text}, headers={"X-API-Key": KEY},
+        timeout=30,
+    )  # fmt: skip
+    assert answer.json()["needs_review"]
+    queue = api(desk, "/v1/review/queue?limit=200").json()["items"]
+    (item,) = [i["id"] for i in queue if i["complaint_id"] == long_id]
+    problems: list[str] = []
+    page = signed_in(browser, desk, PHONE, problems)
+    page.goto(f"{desk}/review?item={item}")
+    assert shown(page) == item
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The 9,000-character text scrolls in its own box: the actions are within a screen or two.
+    box = page.locator("#confirm button").bounding_box()
+    assert box is not None and box["y"] < 2 * PHONE["height"]
+    posts: list[str] = []
+    page.on("request", lambda sent: posts.append(sent.url) if sent.method == "POST" else None)
+    with page.expect_navigation():  # two taps before the answer (before: two forms were sent)
+        page.evaluate("() => { const b = document.querySelector('#confirm button');"
+                      " b.click(); b.click(); }")  # fmt: skip
+    assert posts == [f"{desk}/review/items/{item}"]
+    assert f"Aduan #{item} dikonfirmasi" in page.get_by_role("status").inner_text()
+    assert problems == []

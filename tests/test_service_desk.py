@@ -18,7 +18,7 @@ from service.app import create_app
 from service.errors import ForbiddenError
 from service.session import COOKIE, Session, Sessions
 from service.settings import Settings
-from tests.databases import migrated_sqlite
+from tests.databases import migrated_sqlite, write_locked
 from tests.fixtures import ADMIN_KEY, DESK_COMPLAINTS, KEY, LOCAL, service_client
 
 REVIEWER_KEY = "kunci-peninjau-uji-02"
@@ -128,7 +128,9 @@ def test_forms_need_the_sessions_csrf_token(fresh: TestClient) -> None:
     for token in ("", "salah", csrf(fresh.get("/review").text)[:-1]):
         answer = fresh.post(path, data={"csrf": token, "action": "confirm"})
         assert answer.status_code == 403
-        assert answer.headers["content-type"] == "application/problem+json"
+        # A page of the desk in Indonesian (before: the API's JSON, shown raw by the browser).
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "Formulir ini sudah kedaluwarsa" in answer.text
     answer = fresh.post(path, data={"action": "confirm"}, headers={"content-type": "text/plain"})
     assert answer.status_code == 415
     answer = fresh.post(path, content=b"a=" + b"x" * 20_000,
@@ -137,10 +139,12 @@ def test_forms_need_the_sessions_csrf_token(fresh: TestClient) -> None:
     # A percent-escape that is not UTF-8: refused, where it became U+FFFD in the correction.
     answer = fresh.post(path, content=b"action=correct&category=caf%E9",
                         headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
-    assert answer.status_code == 415 and "UTF-8" in answer.json()["detail"]
-    fresh.cookies.clear()  # no session: back to the sign-in page, nothing decided
+    assert answer.status_code == 415 and "UTF-8" in answer.text
+    fresh.cookies.clear()  # no session: to the sign-in page, which says nothing was decided
     answer = fresh.post(path, data={"action": "confirm", "csrf": "x"}, follow_redirects=False)
-    assert (answer.status_code, answer.headers["location"]) == (303, "/review")
+    where = f"/review?sesi=habis&aduan={item.group(1)}"
+    assert (answer.status_code, answer.headers["location"]) == (303, where)
+    assert f"keputusan atas aduan #{item.group(1)} belum disimpan" in fresh.get(where).text
 
 
 def test_sign_out_ends_the_session(fresh: TestClient) -> None:
@@ -169,7 +173,8 @@ def test_a_copy_of_the_cookie_is_worth_nothing_after_sign_out(tmp_path: Path) ->
         app.cookies.set(COOKIE, copied, path="/review")
         form = {"csrf": token, "action": "confirm"}
         decided = app.post(f"/review/items/{found.group(1)}", data=form, follow_redirects=False)
-        assert decided.headers["location"] == "/review"  # not decided: back to signing in
+        # Not decided: back to signing in, which says so.
+        assert decided.headers["location"] == f"/review?sesi=habis&aduan={found.group(1)}"
         assert app.get(f"/v1/review/{found.group(1)}").json()["status"] == "open"
 
 
@@ -206,8 +211,9 @@ def test_the_desk_decides_and_undoes_through_forms(fresh: TestClient) -> None:
             "category": "other", "urgency": "low", "unit_id": "triase"}  # fmt: skip
     answer = fresh.post(f"/review/items/{item}", data=form, follow_redirects=False)
     assert answer.headers["location"] == f"/review?order=useful&pesan=correct&aduan={item}"
+    # The same officer's second click: the first one's message (before: "another officer").
     again = fresh.post(f"/review/items/{item}", data=form, follow_redirects=False)
-    assert again.headers["location"].endswith(f"pesan=conflict&aduan={item}")
+    assert again.headers["location"].endswith(f"pesan=correct&aduan={item}")
     bad = fresh.post(f"/review/items/{item}", data=form | {"category": "nonsense"},
                      follow_redirects=False)  # fmt: skip
     assert "pesan=invalid" in bad.headers["location"]
@@ -268,7 +274,7 @@ def test_odd_desk_input_is_refused_or_ignored_never_a_500(fresh: TestClient) -> 
     crowded = "&".join(f"f{i}=1" for i in range(25)) + f"&csrf={token}&action=confirm"
     answer = fresh.post("/review/undo", content=crowded,
                         headers={"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
-    assert answer.status_code == 400 and "at most 20 fields" in answer.json()["detail"]
+    assert answer.status_code == 400 and "at most 20 fields" in answer.text
     fresh.cookies.clear()
     # A NUL in the name failed every database write of the desk (503 on PostgreSQL).
     assert sign_in(fresh, "petugas\x00-6", REVIEWER_KEY) == "/review?gagal=1"
@@ -280,3 +286,54 @@ def test_the_desk_files_are_served_and_nothing_else(keyed: TestClient) -> None:
         assert answer.status_code == 200 and answer.headers["content-type"].startswith(media)
     assert keyed.get("/review/static/..%2fapp.py").status_code == 404
     assert keyed.get("/review/static/app.py").status_code == 404
+
+
+def test_a_decision_the_database_could_not_take_can_be_sent_again(
+    database: str, tmp_path: Path
+) -> None:
+    # Before: the browser showed the API's English JSON, and the correction was lost.
+    with service_client(tmp_path, database_url=database, database_timeout_seconds=1.0) as app:
+        text = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"  # queued
+        app.post("/v1/classify", json={"id": "D-1", "text": text})
+        sign_in(app, "petugas-4")
+        page = app.get("/review").text
+        found = re.search(r'action="/review/items/(\d+)"', page)
+        assert found is not None
+        path = f"/review/items/{found.group(1)}"
+        form = {"csrf": csrf(page), "action": "correct", "category": "other",
+                "urgency": "low", "unit_id": "triase", "back": "order=useful"}  # fmt: skip
+        with write_locked(database):
+            failed = app.post(path, data=form, follow_redirects=False)
+        assert failed.status_code == 503 and "retry-after" in failed.headers
+        assert failed.headers["content-type"].startswith("text/html")
+        assert f"Keputusan atas aduan #{found.group(1)} belum disimpan" in failed.text
+        assert "Basis data sedang tidak bisa dihubungi" in failed.text
+        # The page's button sends the same form again: every field as it was chosen.
+        kept = dict(
+            re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', failed.text)
+        )
+        assert kept == form and f'action="{path}"' in failed.text
+        saved = app.post(path, data=kept, follow_redirects=False)
+        assert saved.headers["location"].endswith(f"pesan=correct&aduan={found.group(1)}")
+        decision = app.get(f"/v1/review/{found.group(1)}").json()["decision"]
+        assert (decision["category"], decision["urgency"]) == ("other", "low")
+
+
+def test_a_conflict_names_another_officer_only_when_it_was_one(tmp_path: Path) -> None:
+    with service_client(tmp_path) as app:
+        text = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"  # queued
+        app.post("/v1/classify", json={"id": "D-2", "text": text})
+        sign_in(app, "Pak Budi")
+        page = app.get("/review").text
+        found = re.search(r'action="/review/items/(\d+)"', page)
+        assert found is not None
+        path = f"/review/items/{found.group(1)}"
+        app.post(path, data={"csrf": csrf(page), "action": "confirm"}, follow_redirects=False)
+        # Before: both names read "Pak [NAMA]": one reviewer, who could undo the other's work.
+        sign_in(app, "Pak Andi")
+        token = csrf(app.get("/review").text)
+        answer = app.post(path, data={"csrf": token, "action": "confirm"}, follow_redirects=False)
+        assert answer.headers["location"].endswith(f"pesan=conflict&aduan={found.group(1)}")
+        undone = app.post("/review/undo", data={"csrf": token}, follow_redirects=False)
+        assert "pesan=nothing" in undone.headers["location"]
+        assert app.get(f"/v1/review/{found.group(1)}").json()["decision"]["reviewer"] == "Pak Budi"

@@ -21,7 +21,9 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -36,8 +38,12 @@ from service.dependencies import State
 from service.errors import (
     BadRequestError,
     ConflictError,
+    DatabaseUnavailableError,
+    ForbiddenError,
     InvalidRequestError,
     NotFoundError,
+    ServiceError,
+    UnavailableError,
     UnsupportedMediaTypeError,
 )
 from service.highlight import highlight
@@ -45,7 +51,61 @@ from service.limits import read_body
 from service.schemas import DecisionRequest, ReviewQueueParams, is_well_formed
 from service.session import COOKIE, Session, Sessions, is_signed_out
 
-router = APIRouter(prefix="/review", include_in_schema=False)
+#: What the desk says, in the officers' language, for an error of the service.
+PROBLEMS: dict[type[ServiceError], str] = {
+    DatabaseUnavailableError: "Basis data sedang tidak bisa dihubungi. Coba lagi sebentar lagi.",
+    UnavailableError: "Layanan sedang sibuk. Coba lagi sebentar lagi.",
+    ForbiddenError: "Formulir ini sudah kedaluwarsa. Muat ulang meja tinjauan lalu coba lagi.",
+    NotFoundError: "Halaman ini tidak ada.",
+}
+OTHER_PROBLEM = "Permintaan ini tidak bisa diproses. Kembali ke meja tinjauan lalu coba lagi."
+
+
+def _problem(exc: ServiceError) -> str:
+    return next((text for kind, text in PROBLEMS.items() if isinstance(exc, kind)), OTHER_PROBLEM)
+
+
+class _DeskRoute(APIRoute):
+    """A desk route whose errors are pages of the desk, in Indonesian: an officer's browser
+    showed the API's English problem document (JSON) when the database was down."""
+
+    def get_route_handler(self) -> Any:
+        handler = super().get_route_handler()
+
+        async def handle(request: Request) -> Response:
+            try:
+                response: Response = await handler(request)
+            except ServiceError as exc:
+                return _error_page(
+                    exc.status, _problem(exc), detail=exc.detail, headers=exc.headers
+                )
+            except RequestValidationError:
+                return _error_page(404, PROBLEMS[NotFoundError])
+            return response
+
+        return handle
+
+
+def _error_page(
+    status: int,
+    message: str,
+    *,
+    detail: str = "",
+    headers: dict[str, str] | None = None,
+    retry: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    """A page of the desk that says what went wrong (``detail``: the API's words, for whoever
+    runs the service); ``retry`` (``action`` and ``fields``) adds a button that sends the same
+    form again, so that a decision is not lost."""
+    html = (
+        _templates()
+        .get_template("error.html.j2")
+        .render(message=message, detail=detail, retry=retry)
+    )
+    return HTMLResponse(html, status_code=status, headers={**SECURITY_HEADERS, **(headers or {})})
+
+
+router = APIRouter(prefix="/review", include_in_schema=False, route_class=_DeskRoute)
 
 #: Kota Serang's time (WIB); the routing table has no time zone, and every city of Java shares it.
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -210,8 +270,11 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
         if anonymous.signed_in:  # signed in with a key that lost its role: start again
             anonymous = sessions.anonymous()
         keyed = bool(all_keys(request.app.state.settings))
+        ended = request.query_params.get("sesi") == "habis"
+        lost = request.query_params.get("aduan", "")
         return _page(request, sessions, anonymous, "signin.html.j2", keyed=keyed,
-                     failed=request.query_params.get("gagal") == "1")  # fmt: skip
+                     failed=request.query_params.get("gagal") == "1", ended=ended,
+                     lost=lost if lost.isascii() and lost.isdigit() else "")  # fmt: skip
     query = dict(request.query_params)
     filters = _filters(query)
     assert session.reviewer is not None
@@ -285,10 +348,16 @@ async def _checked_form(
     request: Request, sessions: Sessions
 ) -> tuple[Session | None, dict[str, str]]:
     form = await _form(request)
+    return await _checked_session(request, sessions, form), form
+
+
+async def _checked_session(
+    request: Request, sessions: Sessions, form: dict[str, str]
+) -> Session | None:
     session = await run_in_threadpool(_session, request, sessions)
     if session is not None:
         sessions.check_csrf(session, form.get("csrf"))
-    return session, form
+    return session
 
 
 @router.post("/signin")
@@ -310,7 +379,7 @@ async def sign_in(request: Request, sessions: SessionStore) -> Response:
     )
     if not allowed:
         return RedirectResponse("/review?gagal=1", status_code=303)
-    session = sessions.signed_in(mask_pii(name), sessions.key_id(key) if keys else "")
+    session = sessions.signed_in(mask_pii(name, names=False), sessions.key_id(key) if keys else "")
     response = RedirectResponse("/review", status_code=303)
     _set_cookie(request, response, sessions, session)
     return response
@@ -333,25 +402,37 @@ async def decide(
     sessions: SessionStore,
 ) -> Response:  # fmt: skip
     """Confirm or correct the item shown; back to the queue with a message."""
-    session, form = await _checked_form(request, sessions)
-    if session is None or session.reviewer is None:
-        return RedirectResponse("/review", status_code=303)
-    filters = _carried(form)
-    fields = (
-        ("action", "category", "urgency", "unit_id")
-        if form.get("action") == "correct"
-        else ("action",)
-    )
-    try:  # the API's own checks: known labels, confirm without labels, correct with some
-        body = DecisionRequest.model_validate(
-            {k: form[k] for k in fields if form.get(k)} | {"reviewer": session.reviewer}
+    form = await _form(request)
+    try:
+        session = await _checked_session(request, sessions, form)
+        if session is None or session.reviewer is None:
+            # Signed out meanwhile (a restart without COMPLAINT_SESSION_SECRET ends sessions):
+            # the sign-in page says the decision was not saved, where it was lost silently.
+            return RedirectResponse(f"/review?sesi=habis&aduan={item_id}", status_code=303)
+        filters = _carried(form)
+        fields = (
+            ("action", "category", "urgency", "unit_id")
+            if form.get("action") == "correct"
+            else ("action",)
         )
-        decision = review.Decision(**body.model_dump())
-        await run_in_threadpool(review.decide, state.database, item_id, decision, state.table)
-    except ConflictError:
-        return _back(filters, pesan="conflict", aduan=item_id)
-    except (ValidationError, InvalidRequestError):
-        return _back(filters, pesan="invalid", aduan=item_id, item=item_id)
+        try:  # the API's own checks: known labels, confirm without labels, correct with some
+            body = DecisionRequest.model_validate(
+                {k: form[k] for k in fields if form.get(k)} | {"reviewer": session.reviewer}
+            )
+            decision = review.Decision(**body.model_dump())
+            await run_in_threadpool(review.decide, state.database, item_id, decision, state.table)
+        except ConflictError:
+            item = await run_in_threadpool(review.get_item, state.database, item_id)
+            mine = (item["decision"] or {}).get("reviewer") == session.reviewer
+            # A second click of the same button: the first one's message, not "another officer".
+            pesan = item["decision"]["action"] if mine else "conflict"
+            return _back(filters, pesan=pesan, aduan=item_id)
+        except (ValidationError, InvalidRequestError):
+            return _back(filters, pesan="invalid", aduan=item_id, item=item_id)
+    except UnavailableError as exc:
+        message = f"Keputusan atas aduan #{item_id} belum disimpan. {_problem(exc)}"
+        retry = {"action": f"/review/items/{item_id}", "fields": form}
+        return _error_page(exc.status, message, detail=exc.detail, headers=exc.headers, retry=retry)
     return _back(filters, pesan=decision.action, aduan=item_id)
 
 

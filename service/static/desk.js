@@ -10,10 +10,28 @@
 
   function send(form) {
     if (form && !sent) {
-      sent = true;
-      form.requestSubmit();
+      form.requestSubmit(); // the submit listener below marks it sent
     }
   }
+
+  // One decision per page by mouse or touch too: a second click on a slow connection sent a
+  // second form, answered "decided by another officer".
+  document.addEventListener("submit", (event) => {
+    if (!(event.target instanceof HTMLFormElement) || event.target.method !== "post") {
+      return;
+    }
+    if (sent) {
+      event.preventDefault();
+      return;
+    }
+    sent = true;
+  });
+  // Back to this page from the browser's cache: its forms may be sent again.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      sent = false;
+    }
+  });
 
   function typing(target) {
     return target instanceof Element && target.closest("input[type=text], input[type=password], textarea, select") !== null;
