@@ -80,7 +80,9 @@ def file_sha256(path: Path) -> str:
 
 def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
     try:
-        with Path(path).open(encoding="utf-8", newline="") as f:
+        # utf-8-sig: a spreadsheet's "CSV UTF-8" starts with a byte-order mark, which read as
+        # part of the first column's name ("missing column(s) complaint_id").
+        with Path(path).open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             missing = set(required) - set(reader.fieldnames or ())
             if missing:
@@ -139,7 +141,9 @@ def read_feedback(path: PathLike) -> dict[str, dict[str, str]]:
     keys: dict[tuple[str, str], str] = {}  # (id, normalised text) -> its key
     texts_of: Counter[str] = Counter()  # distinct texts seen under each id
     for row in rows:
-        complaint_id = row["complaint_id"]
+        # Masked as the service stores it: a file made by hand wrote "WA-0812..." into
+        # datasets/processed/ as it was.
+        complaint_id = mask_pii(row["complaint_id"])
         key = keys.get((complaint_id, normalize(row["text"])))
         if key is None:
             texts_of[complaint_id] += 1

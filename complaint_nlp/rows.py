@@ -154,7 +154,9 @@ def _csv_rows(
             raise InvalidInputError(f"line 1: not a CSV header ({exc})") from None
         if not first:
             return
-        reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
+        reader = csv.reader(
+            itertools.chain([first], lines), delimiter=_delimiter(first), strict=True
+        )
         try:
             header = next(reader)
         except csv.Error as exc:
@@ -167,6 +169,7 @@ def _csv_rows(
         k = header.index(id_column) if id_column else None
         number = 0
         while True:
+            start = lines.number + 1
             try:
                 fields = next(reader)
             except StopIteration:
@@ -177,7 +180,16 @@ def _csv_rows(
                 message = str(exc)
                 if "field limit" in message:
                     message = f"a field is longer than {MAX_TEXT_CHARS:,} characters"
-                fields, problem = [], f"line {lines.number}: {message}"
+                if "unexpected end of data" in message:
+                    # strict: without it, a quote never closed took every later row into its
+                    # field, and the file read as fewer rows without a word.
+                    message = (
+                        f"line {start}: a quoted field is never closed; lines {start}-"
+                        f"{lines.number} were read as one field"
+                    )
+                else:
+                    message = f"line {lines.number}: {message}"
+                fields, problem = [], message
             else:
                 problem = ""
             number += 1

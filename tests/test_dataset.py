@@ -104,6 +104,19 @@ def test_feedback_of_two_complaints_under_one_masked_id_keeps_both(
     assert stats.feedback == 2
 
 
+def test_feedback_made_by_hand_in_a_spreadsheet(sources: dict[str, Path], tmp_path: Path) -> None:
+    feedback = _corrections(tmp_path, [
+        ["WA-081298765432", "Lampu jalan mati di gang mawar", "infrastructure", "medium", ""],
+    ])  # fmt: skip
+    # "CSV UTF-8" of a spreadsheet: a byte-order mark and CRLF (before: "missing column(s)
+    # complaint_id", a column plainly there).
+    content = feedback.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
+    feedback.write_bytes(b"\xef\xbb\xbf" + content.encode())
+    records, _ = _build(sources, feedback=feedback)
+    # The id masked as the service stores ids (before: written to datasets/processed/ as is).
+    assert [r.id for r in records if r.label_source == "feedback"] == ["WA-[TELEPON]"]
+
+
 def test_feedback_with_a_source_complaints_text_corrects_that_complaint(
     sources: dict[str, Path], tmp_path: Path
 ) -> None:

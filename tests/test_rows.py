@@ -41,6 +41,14 @@ def rows(
             ["line 2: 3 fields, the header has 2", "Row(line=3, id='2', text='lampu mati')"],
         ),
         (b'text\n   \n""\n', ["line 2: empty text", "line 3: empty text"]),
+        # A quote never closed: before, the rows after it were read into its field, unreported.
+        (
+            b'nomor,text\nA,jalan rusak\nG,"tanpa tutup\nH,sampah menumpuk\nI,lampu mati\n',
+            [
+                "Row(line=2, id='1', text='jalan rusak')",
+                "line 3: a quoted field is never closed; lines 3-5 were read as one field",
+            ],
+        ),
         (b"text\n" + b"x" * 20_001 + b"\n", ["line 2: a field is longer than 20,000 characters"]),
         (b"text\n \t" + b"x" * 19_996 + b"  \n", [f"Row(line=2, id='1', text='{'x' * 19_996}')"]),
         (b"text\n", []),
