@@ -25,15 +25,18 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from complaint_nlp import Classification
+from complaint_nlp import Classification, mask_pii
 from service._asgi import HttpMiddleware
 from service.errors import REQUEST_ID
 
 log = logging.getLogger("complaint_nlp.service")
 #: A caller's request id is kept only if it is a plain token (it goes into logs and headers).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+#: nginx's code for a client that closed its connection before the answer.
+CLIENT_CLOSED = 499
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
@@ -150,7 +153,9 @@ class TracingMiddleware(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         start = time.perf_counter()
         given = Headers(scope=scope).get("x-request-id", "")
-        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        # Not a caller's id with a phone number or a NIK in it ("WA-0812..."): it is logged.
+        plain = _REQUEST_ID.fullmatch(given) and mask_pii(given, names=False) == given
+        request_id = given if plain else uuid.uuid4().hex
         scope[REQUEST_ID] = request_id
         status = 500  # if the app fails before it starts a response
 
@@ -165,6 +170,11 @@ class TracingMiddleware(HttpMiddleware):
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client left while its body was read: nothing failed, and nobody reads an
+            # answer. Before: an ERROR with a traceback and a 500 in the metrics for each
+            # connection opened and closed so, keyless callers too (a hostile probe, 2026-11-30).
+            status = CLIENT_CLOSED
         finally:
             seconds = time.perf_counter() - start
             name = getattr(scope.get("route"), "path", "unmatched")

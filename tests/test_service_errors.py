@@ -1,12 +1,17 @@
 """One error shape (RFC 9457 problem details) that never repeats the request."""
 
 import json
+import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.fixtures import service_client
+from tests.databases import migrated_sqlite
+from tests.fixtures import free_port, service_client, start_service, stop_service
 
 SECRET_TEXT = "Nama saya Siti Aminah, HP 081234567890"
 
@@ -171,6 +176,9 @@ def test_every_answer_has_a_request_id_and_a_plain_caller_id_is_kept(client: Tes
     assert kept.headers["x-request-id"] == "lapor-2025.abc_1"
     replaced = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
     assert replaced.headers["x-request-id"] != "bad id\twith spaces"
+    # A caller's id with a phone number would be logged as it is: a new id instead.
+    phone = client.get("/healthz", headers={"X-Request-ID": "WA-081234567890"})
+    assert len(phone.headers["x-request-id"]) == 32
     missing = client.get("/nowhere")
     assert missing.status_code == 404
     assert missing.json()["request_id"] == missing.headers["x-request-id"]
@@ -201,3 +209,29 @@ def test_docs_work_offline(client: TestClient) -> None:
         assert f"/static-offline-docs/{asset}" in page.text
         served = client.get(f"/static-offline-docs/{asset}")
         assert served.status_code == 200 and len(served.content) > 100_000
+
+
+def test_a_client_that_leaves_mid_body_is_no_internal_error(tmp_path: Path) -> None:
+    # Before: an ERROR line with a traceback and a 500 in the metrics for each such connection,
+    # keyless callers included (a hostile probe, 2026-11-30).
+    port = free_port()
+    server = start_service(migrated_sqlite(tmp_path / "f.db"), port)
+    try:
+        for path, media in (
+            ("/review/signin", "application/x-www-form-urlencoded"),
+            ("/v1/classify", "application/json"),
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                sock.sendall(
+                    f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {media}\r\n"
+                    "Content-Length: 100\r\n\r\nkey=a".encode()
+                )
+                time.sleep(0.3)
+        time.sleep(0.3)
+        metrics = httpx2.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        answered = httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=10).status_code
+    finally:
+        stop_service(server)
+    assert answered == 200
+    assert 'status="500"' not in metrics
+    assert 'route="/v1/classify",status="499"' in metrics
