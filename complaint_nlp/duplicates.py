@@ -94,7 +94,12 @@ class DuplicateIndex:
         # the measured flags by under 2 % and doubled the cost. Only hashed features are kept.
         return self._vectorizer.transform(texts)
 
-    def _best(self, vectors: sp.csr_matrix) -> tuple[np.ndarray, list[str | None]]:
+    def _best(
+        self, vectors: sp.csr_matrix, names: Sequence[str]
+    ) -> tuple[np.ndarray, list[str | None]]:
+        """Per row, the most similar complaint of the window and its similarity; never one of
+        the row's own id (``names``): the same complaint sent again is no duplicate of itself
+        (before: the second answer named its own id, similarity 1.0)."""
         best = np.zeros(vectors.shape[0])
         who: list[str | None] = [None] * vectors.shape[0]
         for sims, ids in ((self._old_sims(vectors), self._old[1]), self._new_sims(vectors)):
@@ -102,6 +107,10 @@ class DuplicateIndex:
                 continue
             top = sims.argmax(axis=1)
             for row, col in enumerate(top):
+                if ids[col] == names[row]:  # rare: a resend; its own copies left out
+                    own = [k for k, name in enumerate(ids) if name == names[row]]
+                    sims[row, own] = 0.0
+                    col = int(sims[row].argmax())
                 if sims[row, col] > best[row]:
                     best[row], who[row] = sims[row, col], ids[col]
         return best, who
@@ -211,11 +220,13 @@ class DuplicateIndex:
 
     def _check(self, vectors: sp.csr_matrix, names: list[str]) -> list[DuplicateMatch | None]:
         out: list[DuplicateMatch | None] = []
-        best, who = self._best(vectors)
+        best, who = self._best(vectors, names)
         within = (vectors @ vectors.T).toarray() if len(names) > 1 else None
         for i in range(len(names)):
             if within is not None and i:
-                j = int(within[i, :i].argmax())
+                earlier = within[i, :i]
+                earlier[[k for k in range(i) if names[k] == names[i]]] = 0.0
+                j = int(earlier.argmax())
                 if within[i, j] > best[i]:
                     best[i], who[i] = within[i, j], names[j]
             match = who[i]

@@ -56,6 +56,20 @@ def test_best_match_wins_and_batch_sees_its_own_earlier_items() -> None:
     assert results[2] is not None and results[2].id == "a"
 
 
+def test_a_complaint_sent_again_under_its_own_id_is_no_duplicate_of_itself() -> None:
+    # Before: a retry's answer named the complaint itself, similarity 1.0.
+    index = DuplicateIndex()
+    assert index.check(ORIGINAL, "C-1") is None
+    assert index.check(ORIGINAL, "C-1") is None
+    match = index.check(ORIGINAL, "C-2")
+    assert match is not None and match.id == "C-1"
+    # Its own copies left out, the best other match still counts (here, C-2), in batches too.
+    assert index.check(ORIGINAL, "C-1") == DuplicateMatch("C-2", 1.0)
+    fresh = DuplicateIndex()
+    found = fresh.check_batch([ORIGINAL, ORIGINAL, ORIGINAL], ["a", "a", "b"])
+    assert found[:2] == [None, None] and found[2] is not None and found[2].id == "a"
+
+
 def test_window_is_bounded() -> None:
     index = DuplicateIndex(window=4)
     index.check(ORIGINAL, "old")
