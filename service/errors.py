@@ -4,7 +4,7 @@ Every 4xx and 5xx answer of the service, whatever raised it (a request check, Fa
 validation, a middleware, a database fault, a bug), is one JSON object::
 
     {"type": "urn:complaint-nlp:problem:content-too-large", "title": "Content Too Large",
-     "status": 413, "detail": "request body over the limit of 131072 bytes",
+     "status": 413, "detail": "request body over the limit of 262144 bytes",
      "request_id": "3f2c...", "errors": [...]}
 
 ``errors`` (only for invalid requests) lists each problem's ``loc`` and ``msg``. No answer ever

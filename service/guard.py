@@ -45,6 +45,9 @@ class GuardedRoute(APIRoute):
             keys = request.headers.getlist("x-api-key")
             if len(keys) > 1:  # the first decided: a proxy reading the last would disagree
                 raise BadRequestError("send one X-API-Key header")
+            if len(request.headers.getlist("idempotency-key")) > 1:
+                # The first was used: a retry with the second stored the correction twice.
+                raise BadRequestError("send one Idempotency-Key header")
             for check in checks:
                 check(settings, keys[0] if keys else None)
             if limits is None:

@@ -360,7 +360,7 @@ class Problem(BaseModel):
     type: str = Field(examples=["urn:complaint-nlp:problem:content-too-large"])
     title: str = Field(examples=["Content Too Large"])
     status: int = Field(examples=[413])
-    detail: str = Field(examples=["request body over the limit of 131072 bytes"])
+    detail: str = Field(examples=["request body over the limit of 262144 bytes"])
     request_id: str = Field(description="also in the X-Request-ID header; quote it in reports")
     errors: list[FieldError] | None = Field(
         default=None, description="for 422: where each problem is and what it is"

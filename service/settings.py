@@ -95,9 +95,11 @@ class Settings(BaseSettings):
     database_timeout_seconds: float = Field(default=2.0, gt=0, le=60, allow_inf_nan=False)
     max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, le=1_000_000)
     max_batch_items: int = Field(default=1_000, ge=1, le=100_000)
-    #: Any request body but a batch over this is refused (413) before it is read: 128 KiB holds
-    #: a text of 20,000 characters even if every one is written as a JSON escape (6 bytes).
-    max_body_bytes: int = Field(default=128 * 1024, ge=1_024, le=1024**3)
+    #: Any request body but a batch over this is refused (413) before it is read: 256 KiB holds
+    #: a text of 20,000 characters even if every one is written as JSON escapes, 12 bytes for
+    #: a character beyond the Basic Multilingual Plane (an emoji, as Python's json.dumps writes
+    #: it: 128 KiB, which counted 6 bytes a character, refused such a text).
+    max_body_bytes: int = Field(default=256 * 1024, ge=1_024, le=1024**3)
     #: A batch body over this is refused before it is read: the default holds a full batch of
     #: 1,000 texts of 20,000 characters with room for JSON escapes.
     max_batch_bytes: int = Field(default=32 * 1024 * 1024, ge=1_024, le=1024**3)

@@ -174,7 +174,7 @@ def test_https_only_and_both_processes_serve_one_duplicate_window(
 def test_bodies_over_the_caps_are_413_before_the_service(
     deployment: tuple[str, str, list[int], ssl.SSLContext],
 ) -> None:
-    big_text = "jalan rusak " * 20_000  # 240 KB: over the 128 KiB cap of a single complaint
+    big_text = "jalan rusak " * 25_000  # 300 KB: over the 256 KiB cap of a single complaint
     items = [{"id": str(i), "text": "jalan rusak parah di depan sekolah " * 50} for i in range(100)]
     with _client(deployment, KEYS[0]) as client:
         refused = client.post("/v1/classify", json={"text": big_text})

@@ -94,6 +94,10 @@ def test_an_idempotency_key_stores_a_retried_correction_once(database: str, tmp_
         other = app.post("/v1/feedback", json={**CORRECTION, "urgency": "high"}, headers=key)
         unkeyed = [app.post("/v1/feedback", json=CORRECTION) for _ in range(2)]
         bad_key = app.post("/v1/feedback", json=CORRECTION, headers={"Idempotency-Key": "a b"})
+        two_keys = app.post(
+            "/v1/feedback", json=CORRECTION,
+            headers=[("Idempotency-Key", "kunci-a"), ("Idempotency-Key", "kunci-b")],
+        )  # fmt: skip
         rows = list(csv.DictReader(io.StringIO(app.get("/v1/feedback/export").text)))
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
@@ -103,6 +107,7 @@ def test_an_idempotency_key_stores_a_retried_correction_once(database: str, tmp_
     assert "another correction" in other.json()["detail"]
     assert [r.status_code for r in unkeyed] == [201, 201]
     assert bad_key.status_code == 422
+    assert two_keys.status_code == 400 and "one Idempotency-Key" in two_keys.json()["detail"]
     assert len(rows) == 3
     stored_at = datetime.fromisoformat(rows[0]["created_at"])  # alike from either database
     assert stored_at.utcoffset() == timedelta(0)

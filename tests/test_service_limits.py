@@ -74,7 +74,7 @@ def test_item_counting_ignores_commas_and_brackets_inside_texts() -> None:
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        ("/v1/classify", {"text": "jalan rusak " * 20_000}),  # 240 KB
+        ("/v1/classify", {"text": "jalan rusak " * 25_000}),  # 300 KB
         (
             "/v1/feedback",
             {"complaint_id": "K", "text": "x" * 10_000_000, "urgency": "low", "reviewer": "r"},
@@ -82,7 +82,7 @@ def test_item_counting_ignores_commas_and_brackets_inside_texts() -> None:
         ("/v1/route", {"category": "other", "urgency": "low", "unit": "x" * 30_000_000}),
     ],
 )
-def test_single_request_bodies_are_capped_near_100_kb(
+def test_single_request_bodies_are_capped_at_256_kib(
     client: TestClient, path: str, body: dict[str, object]
 ) -> None:
     raw = json.dumps(body).encode()
@@ -92,7 +92,7 @@ def test_single_request_bodies_are_capped_near_100_kb(
     )
     for response in (announced, streamed):
         assert response.status_code == 413
-        assert response.json()["detail"] == "request body over the limit of 131072 bytes"
+        assert response.json()["detail"] == "request body over the limit of 262144 bytes"
         assert response.json()["title"] == "Content Too Large"  # RFC 9110's name on any Python
         assert len(response.content) < 1_000  # nothing of the body comes back
 
@@ -102,3 +102,13 @@ def test_a_full_batch_is_accepted(client: TestClient) -> None:
     response = client.post("/v1/classify/batch", content=body, headers=JSON)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1000
+
+
+def test_a_text_at_the_character_limit_fits_however_json_escapes_it(client: TestClient) -> None:
+    # Before: Python's json.dumps writes an emoji as two escapes (12 bytes); 11,000 of them
+    # were refused (413) under 20,000 characters, and accepted sent as UTF-8.
+    text = "jalan rusak 😀" + "😀" * 19_987
+    assert len(text) == 20_000
+    raw = json.dumps({"text": text}).encode()
+    assert len(raw) > 128 * 1024
+    assert client.post("/v1/classify", content=raw, headers=JSON).status_code == 200
