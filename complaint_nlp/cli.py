@@ -130,11 +130,16 @@ def _checked(
         tqdm.write(f"malformed row skipped: {row}", file=sys.stderr)
 
 
+def _not_a_file(path: Path) -> str:
+    # A folder is there: "not found" sent its owner looking for a typo.
+    return f"{path} is a folder; give a file" if path.is_dir() else f"input file not found: {path}"
+
+
 def _run(args: argparse.Namespace) -> int:
     path: Path = args.input
     stdin = str(path) == "-"
     if not stdin and not path.is_file():
-        raise _Stop(f"input file not found: {path}", 2)
+        raise _Stop(_not_a_file(path), 2)
     if args.output and not stdin and args.output.resolve() == path.resolve():
         raise _Stop(f"--output {args.output} is the input file; name another file", 2)
     input_format: InputFormat = args.input_format or (
@@ -247,7 +252,7 @@ def _report(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise _Stop(f"{exc}; install the extra: pip install 'complaint_nlp[report]'", 2) from None
     if not args.input.is_file():
-        raise _Stop(f"input file not found: {args.input}", 2)
+        raise _Stop(_not_a_file(args.input), 2)
     report = build_report(
         args.input, args.output, period=args.period, routing_table=args.routing_table,
         columns=parse_columns(args.columns), examples=args.examples,
@@ -328,7 +333,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "input", type=Path, help="CSV (with a header) or JSONL file; - reads standard input"
         )
-        p.add_argument("--text-column", default="text", help="column / field with the complaint")
+        p.add_argument(
+            "--text-column", default="text", help="column / field with the complaint (text)"
+        )
         p.add_argument(
             "--id-column", help="column / field with the complaint id (default: row number)"
         )
@@ -412,8 +419,10 @@ def _parser() -> argparse.ArgumentParser:
         help="masked complaints shown per rising word (0: none)",
     )
     info = sub.add_parser("info", help="summarise the model and the routing table")
-    info.add_argument("--model", type=Path)
-    info.add_argument("--routing-table", type=Path)
+    info.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
+    info.add_argument(
+        "--routing-table", type=Path, help="routing table TOML (default: Kota Serang's)"
+    )
     return parser
 
 

@@ -189,7 +189,8 @@ def _load(path: Path) -> RoutingTable:
                 )
             message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{where}: {message}" if where else message)
-        raise DataFileError(f"{path}: invalid routing table:\n  " + "\n  ".join(problems)) from None
+        # One line, every problem named: the CLI prints an error as one "error:" line.
+        raise DataFileError(f"{path}: invalid routing table: " + "; ".join(problems)) from None
 
 
 def load_routing_table(path: PathLike | None = None) -> RoutingTable:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import arguments, run
+from _cli import arguments, run, writable
 from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP
 
 from complaint_nlp.dataset import build_dataset, write_dataset
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
     if args.output.is_dir():
         parser.error(f"--output {args.output} is a folder; give the CSV file to write")
+    writable(parser, "--output", args.output)
     print(f"reading {args.complaints}", file=sys.stderr)
     records, stats = build_dataset(
         args.complaints, args.annotations, args.topic_map, args.agency_map,

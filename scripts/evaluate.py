@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import arguments, run
+from _cli import arguments, run, writable
 from _paths import PROCESSED, REPORTS
 
 from complaint_nlp.dataset import Record, read_dataset
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.output.exists() and not args.output.is_dir():  # found only after the fitting
         parser.error(f"--output {args.output} is a file; give a folder")
+    writable(parser, "--output", args.output)
     if not args.data.is_file():
         parser.error(
             f"{args.data} not found: run scripts/build_dataset.py first (the baselines are "

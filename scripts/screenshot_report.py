@@ -1,10 +1,11 @@
-"""Open a report page in headless Chromium, save a screenshot of its first A4 page (and
-optionally the whole page printed on A4 as PDF), and fail if the page logs an error or asks for
-anything but itself.
+"""Open a report page in headless Chromium, save a screenshot of its first A4 page, optionally
+print the whole page on A4 as PDF, and fail if the page logs an error or asks for anything but
+itself.
 
     python scripts/screenshot_report.py laporan/index.html first-page.png [--pdf laporan.pdf]
 
-The browser is Debian's ``/usr/bin/chromium`` (``make install`` installs it), driven by
+The browser is Debian's ``/usr/bin/chromium`` (``make browser``, which ``make test`` runs,
+installs it), driven by
 Playwright; no browser is downloaded.
 """
 

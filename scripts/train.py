@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import arguments, run
+from _cli import arguments, run, writable
 from _paths import MODELS, PROCESSED
 
 from complaint_nlp.dataset import file_sha256, read_dataset
@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.models / args.name / args.version
     if args.models.exists() and not args.models.is_dir():
         parser.error(f"--models {args.models} is not a folder")
+    writable(parser, "--models", folder)
     if folder.exists() and not args.replace:
         parser.error(f"{folder} exists: a published version's files never change; choose a new "
                      "--version (or --replace to rebuild its model.joblib)")  # fmt: skip

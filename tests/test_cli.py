@@ -170,7 +170,7 @@ def write_jsonl(path: Path, *items: object) -> Path:
         (["classify", "{csv}", "--encoding", "klingon"], "unknown encoding 'klingon'"),
         (["classify", "{csv}", "-o", "{csv}/out.jsonl"], "cannot write --output"),
         (["classify", "{csv}", "-o", "{csv}"], "is the input file"),
-        (["classify", "{tmp}"], "input file not found"),
+        (["classify", "{tmp}"], "is a folder; give a file"),
         (["classify", "{csv}", "--model", "{tmp}/no-model"], "error: "),
     ],
 )

@@ -127,7 +127,7 @@ def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
     published.mkdir(parents=True)
     return [
         ("build_dataset.py", ["--complaints", str(tmp / "none.csv")], "data file not found"),
-        ("build_dataset.py", ["--complaints", str(tmp)], "Is a directory"),
+        ("build_dataset.py", ["--complaints", str(tmp)], "is a directory"),
         ("build_dataset.py", ["--feedback", str(wrong)], "missing column(s) category"),
         ("build_dataset.py", ["--test-months", "0"], "--test-months must be >= 1"),
         ("build_dataset.py", ["--output", str(tmp)], "is a folder"),
@@ -137,6 +137,14 @@ def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
         ("train.py", ["--version", "1.0.1", "--models", str(tmp), "--data", str(wrong)],
          "missing column(s) category"),
         ("evaluate.py", ["models/complaint-classifier", "--output", str(empty)], "is a file"),
+        # Found only when the results were written, after a minute or more of fitting.
+        ("evaluate.py", ["models/complaint-classifier", "--output", str(empty / "ev")],
+         "is a file, not a folder"),
+        ("train.py", ["--version", "1.0.1", "--models", str(empty / "m")],
+         "is a file, not a folder"),
+        ("build_dataset.py", ["--output", str(empty / "x.csv")], "is a file, not a folder"),
+        ("evaluate_duplicates.py", ["--complaints", str(tmp / "none.csv")],
+         "none.csv: no such file or directory"),
         ("evaluate_districts.py", ["--folds", "1"], "--folds must be >= 2"),
         ("evaluate_districts.py", ["--complaints", str(wrong), "--data", str(empty)],
          "missing column(s) id, kecamatan"),
