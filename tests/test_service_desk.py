@@ -288,25 +288,34 @@ def test_the_desk_files_are_served_and_nothing_else(keyed: TestClient) -> None:
     assert keyed.get("/review/static/app.py").status_code == 404
 
 
+#: A complaint the shipped model sends to the review queue.
+QUEUED = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"
+
+
+def queued_item(app: TestClient, complaint_id: str, reviewer: str) -> tuple[str, str]:
+    """Queue one complaint and sign ``reviewer`` in: the desk's page and the item it shows."""
+    app.post("/v1/classify", json={"id": complaint_id, "text": QUEUED})
+    sign_in(app, reviewer)
+    page = app.get("/review").text
+    found = re.search(r'action="/review/items/(\d+)"', page)
+    assert found is not None
+    return page, found.group(1)
+
+
 def test_a_decision_the_database_could_not_take_can_be_sent_again(
     database: str, tmp_path: Path
 ) -> None:
     # Before: the browser showed the API's English JSON, and the correction was lost.
     with service_client(tmp_path, database_url=database, database_timeout_seconds=1.0) as app:
-        text = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"  # queued
-        app.post("/v1/classify", json={"id": "D-1", "text": text})
-        sign_in(app, "petugas-4")
-        page = app.get("/review").text
-        found = re.search(r'action="/review/items/(\d+)"', page)
-        assert found is not None
-        path = f"/review/items/{found.group(1)}"
+        page, item = queued_item(app, "D-1", "petugas-4")
+        path = f"/review/items/{item}"
         form = {"csrf": csrf(page), "action": "correct", "category": "other",
                 "urgency": "low", "unit_id": "triase", "back": "order=useful"}  # fmt: skip
         with write_locked(database):
             failed = app.post(path, data=form, follow_redirects=False)
         assert failed.status_code == 503 and "retry-after" in failed.headers
         assert failed.headers["content-type"].startswith("text/html")
-        assert f"Keputusan atas aduan #{found.group(1)} belum disimpan" in failed.text
+        assert f"Keputusan atas aduan #{item} belum disimpan" in failed.text
         assert "Basis data sedang tidak bisa dihubungi" in failed.text
         # The page's button sends the same form again: every field as it was chosen.
         kept = dict(
@@ -314,26 +323,21 @@ def test_a_decision_the_database_could_not_take_can_be_sent_again(
         )
         assert kept == form and f'action="{path}"' in failed.text
         saved = app.post(path, data=kept, follow_redirects=False)
-        assert saved.headers["location"].endswith(f"pesan=correct&aduan={found.group(1)}")
-        decision = app.get(f"/v1/review/{found.group(1)}").json()["decision"]
+        assert saved.headers["location"].endswith(f"pesan=correct&aduan={item}")
+        decision = app.get(f"/v1/review/{item}").json()["decision"]
         assert (decision["category"], decision["urgency"]) == ("other", "low")
 
 
 def test_a_conflict_names_another_officer_only_when_it_was_one(tmp_path: Path) -> None:
     with service_client(tmp_path) as app:
-        text = "Pohon besar di depan sekolah miring, bisa tumbang kapan saja"  # queued
-        app.post("/v1/classify", json={"id": "D-2", "text": text})
-        sign_in(app, "Pak Budi")
-        page = app.get("/review").text
-        found = re.search(r'action="/review/items/(\d+)"', page)
-        assert found is not None
-        path = f"/review/items/{found.group(1)}"
+        page, item = queued_item(app, "D-2", "Pak Budi")
+        path = f"/review/items/{item}"
         app.post(path, data={"csrf": csrf(page), "action": "confirm"}, follow_redirects=False)
         # Before: both names read "Pak [NAMA]": one reviewer, who could undo the other's work.
         sign_in(app, "Pak Andi")
         token = csrf(app.get("/review").text)
         answer = app.post(path, data={"csrf": token, "action": "confirm"}, follow_redirects=False)
-        assert answer.headers["location"].endswith(f"pesan=conflict&aduan={found.group(1)}")
+        assert answer.headers["location"].endswith(f"pesan=conflict&aduan={item}")
         undone = app.post("/review/undo", data={"csrf": token}, follow_redirects=False)
         assert "pesan=nothing" in undone.headers["location"]
-        assert app.get(f"/v1/review/{found.group(1)}").json()["decision"]["reviewer"] == "Pak Budi"
+        assert app.get(f"/v1/review/{item}").json()["decision"]["reviewer"] == "Pak Budi"
