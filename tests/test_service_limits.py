@@ -53,6 +53,7 @@ def test_batches_of_junk_values_are_bounded_too(client: TestClient, body: bytes)
         b'{"items": [' + b'"\\' * 24_000,  # strings never closed: 6 s of a frozen service before
         b'{"items": ["' + b'\\"' * 500_000 + b"\\",  # ... ending in a lone backslash
         b'{"items": [' + b'"\\' * 600_000,  # over 1 MB: scanned in a thread, which froze too
+        b'{"items": [' + b'"\\' * 15_500_000,  # 31 MB: 5.7 s of one regular expression call
     ],
 )
 def test_unclosed_strings_are_scanned_in_linear_time(client: TestClient, body: bytes) -> None:
