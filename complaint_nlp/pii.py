@@ -195,14 +195,14 @@ def _phone(match: re.Match[str], text: str) -> str | None:
 
 # A run of digit groups, each separated by up to three spaces, dots, dashes, slashes or
 # underscores ("0812 - 3456 - 7890"), bracketed or not: where numbers stand next to each other.
-_RUN = re.compile(r"(?=[\d ().\-/_]{10})\(?\d++(?:\)?[ .\-/_]{0,3}+\(?\d++)*+")
+_RUN = re.compile(r"(?=[\d ().\-/_]{10})\(?\d++(?:\)?[ .\-/_]{0,6}+\(?\d++)*+")
 # Only a run of 10 characters or more can hold one; most complaints have none, and this test
 # finds that in 3.7 us where the pass took 10 of a complaint's 68 us of masking (2026-11-30).
 _RUN_CANDIDATE = re.compile(r"\d[\d ().\-/_]{8,}\d")
 _GROUP = re.compile(r"\d+")
 # Inside one number, groups are separated by spaces, dots or dashes; a slash or underscore
 # only stands between two numbers ("593/1234/436.7.5/2022", a letter's reference, has 16 digits).
-_INSIDE = re.compile(r"\)?[ .\-]{1,3}\(?|\)|\(")
+_INSIDE = re.compile(r"\)?[ .\-/]{1,6}\(?|\)|\(")
 
 
 def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
@@ -213,14 +213,23 @@ def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[in
     first = groups[i][2]
     if len(first) == 16:
         return i, "[NIK]"
-    if len(first) < 3 or not first.startswith(("08", "628")):
+    following = groups[i + 1][2] if i + 1 < len(groups) else ""
+    # Read out in pairs ("08 12 34 56 78 90"): every group two digits; "62 812 ...".
+    pairs = first == "08"
+    if not (
+        (len(first) >= 3 and first.startswith(("08", "628")))
+        or pairs
+        or (first == "62" and following.startswith("8"))
+    ):
         return None
     found, digits = None, ""
     for j in range(i, len(groups)):
         if j > i and not _INSIDE.fullmatch(run, groups[j - 1][1], groups[j][0]):
             break
+        if pairs and len(groups[j][2]) != 2:
+            break
         digits += groups[j][2]
-        national = len(digits) - digits.index("8")  # after the 0 or the 62
+        national = len(digits) - (2 if digits.startswith("62") else 1)  # after the 0 or 62
         if national > 12:
             break
         if national >= 9:

@@ -74,7 +74,17 @@ def test_phone_formats(phone: str) -> None:
         ("hp 0812 - 3456 - 7890 ya", "hp [TELEPON] ya"),
         ("hp 0812\t3456\t7890", "hp [TELEPON]"),
         ("wa 0\ufe0f\u20e38\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33456 7890", "wa [TELEPON]"),
+        ("08 12 34 56 78 90 08 13 98 76 54 32", "[TELEPON] [TELEPON]"),
+        ("08 12 34 56 78 90 3604 0112 0385 0001", "[TELEPON] [NIK]"),
+        ("62 812 3456 7890 62 813 9876 5432", "[TELEPON] [TELEPON]"),
+        ("hp 0812<br>3456<br>7890", "hp [TELEPON]"),
+        ("hp 0812 / 3456 / 7890", "hp [TELEPON]"),
         # numbers side by side that are nobody's
+        (
+            "08 12 2023 jam 10, rt 08 rw 12 no 34 56 78 90",
+            "08 12 2023 jam 10, rt 08 rw 12 no 34 56 78 90",
+        ),
+        ("Rp 1.500.000 / 2.000.000 / 3.000.000", "Rp 1.500.000 / 2.000.000 / 3.000.000"),
         ("tanggal 08.12.2023 10.30 di rt 08 rw 12", "tanggal 08.12.2023 10.30 di rt 08 rw 12"),
         ("NOP 35.78.120.005.011.0123.0 atas", "NOP 35.78.120.005.011.0123.0 atas"),
         ("surat 593/1234/436.7.5/2022 tgl 2022", "surat 593/1234/436.7.5/2022 tgl 2022"),
@@ -218,7 +228,7 @@ def test_hostile_text_without_personal_data_is_unchanged(text: str) -> None:
     [
         # A run that never ends is read three groups at a time (12 digits, a mobile number).
         ("0812-" * 4000, "[TELEPON]-" * 1333 + "0812-"),
-        ("08 " * 6666 + "08", "08 " * 6661 + "[TELEPON]"),  # only the last six pairs end
+        ("08 " * 6666 + "08", "[TELEPON] " * 1110 + "08 [TELEPON]"),  # six pairs at a time
         ("hp 0812 3456 7890, " * 1000, "hp [TELEPON], " * 1000),
         ("nama saya Budi, " * 1250, "nama saya [NAMA], " * 1250),
         ("x@y.id " * 2857, "[EMAIL] " * 2857),
