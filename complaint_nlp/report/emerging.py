@@ -94,7 +94,9 @@ def emerging_terms(
         WITH docs AS (
             SELECT id, received_at, period = $current AS now,
                 regexp_extract_all(
-                    lower(regexp_replace(text, '\[[A-Z]+\]|<[^<>]{0,200}>', ' ', 'g')),
+                    lower(regexp_replace(
+                        text, '\[[A-Z]+\]|<[^<>]{0,200}>|&lt;[^<>&]{0,200}&gt;|&#?[a-z0-9]{2,8};',
+                        ' ', 'gi')),
                     '\p{L}{3,}') AS words
             FROM complaints WHERE period IN ($previous, $current) AND text IS NOT NULL
         ), tokens AS (
