@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -243,6 +243,19 @@ UNPARSED = (
 )
 
 
+#: Path prefixes whose routing errors (404, 405) are pages for people, not problem documents:
+#: prefix -> (status, detail, headers) -> page. The desk adds ``/review`` (service.routers.desk):
+#: opening a form's address in the address bar showed a browser the API's JSON.
+PAGES: dict[str, Callable[[int, str, dict[str, str]], Response]] = {}
+
+
+def _page_for(path: str) -> Callable[[int, str, dict[str, str]], Response] | None:
+    return next(
+        (page for prefix, page in PAGES.items() if path == prefix or path.startswith(prefix + "/")),
+        None,
+    )
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     # Starlette's own errors (404, 405, a body it could not parse): their details are fixed
@@ -254,6 +267,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         detail = UNPARSED
     if exc.status_code == 405 and (allowed := allowed_methods(request)):
         headers["Allow"] = ", ".join(allowed)
+    page = _page_for(request.url.path)
+    if page is not None and exc.status_code in (404, 405):
+        return page(exc.status_code, detail, headers)
     return problem_response(request, exc.status_code, kind, detail, headers=headers)
 
 

@@ -341,3 +341,15 @@ def test_a_conflict_names_another_officer_only_when_it_was_one(tmp_path: Path) -
         undone = app.post("/review/undo", data={"csrf": token}, follow_redirects=False)
         assert "pesan=nothing" in undone.headers["location"]
         assert app.get(f"/v1/review/{item}").json()["decision"]["reviewer"] == "Pak Budi"
+
+
+def test_a_desk_address_opened_by_hand_is_a_page_the_api_stays_json(keyed: TestClient) -> None:
+    # Before: the page after a failed save, opened again from the address bar, was the API's
+    # JSON (405), and so was a mistyped desk address (404).
+    for path, status in (("/review/items/1", 405), ("/review/undo", 405), ("/review/nope", 404)):
+        answer = keyed.get(path)
+        assert answer.status_code == status, path
+        assert answer.headers["content-type"].startswith("text/html"), path
+        assert "Kembali ke meja tinjauan" in answer.text
+    assert keyed.get("/v1/nope").headers["content-type"] == "application/problem+json"
+    assert keyed.get("/reviewer").headers["content-type"] == "application/problem+json"
