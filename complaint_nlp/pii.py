@@ -193,22 +193,25 @@ def _phone(match: re.Match[str], text: str) -> str | None:
     return "[TELEPON]" if 9 <= len(national) <= 12 else None
 
 
-# A run of digit groups, each separated by up to three spaces, dots, dashes, slashes or
-# underscores ("0812 - 3456 - 7890"), bracketed or not: where numbers stand next to each other.
+# A run of digit groups, each separated by up to six spaces, dots, dashes, slashes or
+# underscores ("0812 - 3456 - 7890", a tag read as spaces), bracketed or not: where numbers
+# stand next to each other.
 _RUN = re.compile(r"(?=[\d ().\-/_]{10})\(?\d++(?:\)?[ .\-/_]{0,6}+\(?\d++)*+")
 # Only a run of 10 characters or more can hold one; most complaints have none, and this test
 # finds that in 3.7 us where the pass took 10 of a complaint's 68 us of masking (2026-11-30).
 _RUN_CANDIDATE = re.compile(r"\d[\d ().\-/_]{8,}\d")
 _GROUP = re.compile(r"\d+")
-# Inside one number, groups are separated by spaces, dots or dashes; a slash or underscore
-# only stands between two numbers ("593/1234/436.7.5/2022", a letter's reference, has 16 digits).
+# Inside one mobile number, groups are separated by spaces, dots, dashes or slashes; an
+# underscore only stands between two numbers. A NIK here is one group (see _number_at), so a
+# letter's reference ("593/1234/436.7.5/2022", 16 digits) is none.
 _INSIDE = re.compile(r"\)?[ .\-/]{1,6}\(?|\)|\(")
 
 
 def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     """The last group and the placeholder of the longest mobile number or NIK that starts at
     group ``i`` of ``run``. A mobile number starts with a group of three digits or more ("0812",
-    "628"; "08.12.2023 10.30" is a date and a time). A NIK is taken only when written whole:
+    "628"; "08.12.2023 10.30" is a date and a time), or is "08" read out in pairs, or "62" and
+    a group that starts with 8. A NIK is taken only when written whole:
     16 digits in groups inside a longer run are a tax object number (NOP, 18 digits) or a list."""
     first = groups[i][2]
     if len(first) == 16:
