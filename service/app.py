@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, classify, route, feedback_router, model, review_router, desk, docs):
         app.include_router(module.router)
     app.state.sessions = Sessions.from_settings(settings)
+    app.state.error_pages = {desk.router.prefix: desk.routing_error_page}
     install_error_handlers(app)
     app.add_middleware(HeadAsGet)  # innermost: the request log still says HEAD
     if not settings.serves_network:

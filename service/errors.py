@@ -1,7 +1,8 @@
 """One shape for every error answer: RFC 9457 problem details (``application/problem+json``).
 
 Every 4xx and 5xx answer of the service, whatever raised it (a request check, FastAPI's
-validation, a middleware, a database fault, a bug), is one JSON object::
+validation, a middleware, a database fault, a bug), is one JSON object (the review desk's
+pages under ``/review`` answer with a page of the desk instead: ``app.state.error_pages``)::
 
     {"type": "urn:complaint-nlp:problem:content-too-large", "title": "Content Too Large",
      "status": 413, "detail": "request body over the limit of 262144 bytes",
@@ -243,15 +244,18 @@ UNPARSED = (
 )
 
 
-#: Path prefixes whose routing errors (404, 405) are pages for people, not problem documents:
-#: prefix -> (status, detail, headers) -> page. The desk adds ``/review`` (service.routers.desk):
-#: opening a form's address in the address bar showed a browser the API's JSON.
-PAGES: dict[str, Callable[[int, str, dict[str, str]], Response]] = {}
+#: Makes the page for a routing error (404, 405) under a path prefix: (status, detail, headers).
+PageMaker = Callable[[int, str, dict[str, str]], Response]
 
 
-def _page_for(path: str) -> Callable[[int, str, dict[str, str]], Response] | None:
+def _page_for(request: Request) -> PageMaker | None:
+    """The page maker ``create_app`` set in ``app.state.error_pages`` (prefix -> maker) for the
+    request's path: under the desk, a form's address opened in the address bar showed a browser
+    the API's JSON."""
+    path = request.url.path
+    pages: dict[str, PageMaker] = getattr(request.app.state, "error_pages", {})
     return next(
-        (page for prefix, page in PAGES.items() if path == prefix or path.startswith(prefix + "/")),
+        (page for prefix, page in pages.items() if path == prefix or path.startswith(prefix + "/")),
         None,
     )
 
@@ -267,7 +271,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         detail = UNPARSED
     if exc.status_code == 405 and (allowed := allowed_methods(request)):
         headers["Allow"] = ", ".join(allowed)
-    page = _page_for(request.url.path)
+    page = _page_for(request)
     if page is not None and exc.status_code in (404, 405):
         return page(exc.status_code, detail, headers)
     return problem_response(request, exc.status_code, kind, detail, headers=headers)

@@ -36,7 +36,6 @@ from service import session as session_store
 from service.auth import all_keys, key_matches, may_review, reviewing_keys
 from service.dependencies import State
 from service.errors import (
-    PAGES,
     BadRequestError,
     ConflictError,
     DatabaseUnavailableError,
@@ -80,8 +79,8 @@ class _DeskRoute(APIRoute):
                 return _error_page(
                     exc.status, _problem(exc), detail=exc.detail, headers=exc.headers
                 )
-            except RequestValidationError:
-                return _error_page(404, PROBLEMS[NotFoundError])
+            except RequestValidationError:  # an item id that is no number
+                return routing_error_page(404, "", {})
             return response
 
         return handle
@@ -109,13 +108,12 @@ def _error_page(
 router = APIRouter(prefix="/review", include_in_schema=False, route_class=_DeskRoute)
 
 
-def _routing_error_page(status: int, detail: str, headers: dict[str, str]) -> HTMLResponse:
-    # 405: a form's address opened in the address bar (the page after a failed save is one).
+def routing_error_page(status: int, detail: str, headers: dict[str, str]) -> HTMLResponse:
+    """The desk's page for a routing error under ``/review`` (service.errors): 404, or 405 for
+    a form's address opened in the address bar (the page after a failed save is one)."""
     message = PROBLEMS[NotFoundError] if status == 404 else OTHER_PROBLEM
     return _error_page(status, message, detail=detail, headers=headers)
 
-
-PAGES["/review"] = _routing_error_page
 
 #: Kota Serang's time (WIB); the routing table has no time zone, and every city of Java shares it.
 WIB = timezone(timedelta(hours=7), "WIB")
