@@ -67,6 +67,15 @@ async def _start_classifier(
     return folder, meta, pool, pool.failure
 
 
+def _database(settings: Settings, *, durable: bool = True) -> Database:
+    return Database(
+        settings.database_url,
+        timeout=settings.database_timeout_seconds,
+        statement_timeout=settings.database_statement_timeout_seconds,
+        durable=durable,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the service; the model, routing table and database open when the app starts."""
     settings = settings or load_settings()
@@ -75,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # First: a bad table stops the start before any worker or thread is started.
         table = load_routing_table(settings.routing_table)
-        database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
+        database = _database(settings)
         try:
             database.check_schema()  # every database call checks again until it once succeeds
         except SchemaMismatchError as exc:  # the service never runs on another schema
@@ -84,9 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         except DatabaseUnavailableError:  # logged; /readyz reports it
             pass
-        signature_store = Database(
-            settings.database_url, timeout=settings.database_timeout_seconds, durable=False
-        )
+        signature_store = _database(settings, durable=False)
         duplicates = SharedDuplicates(signature_store, window=settings.duplicate_window)
         with contextlib.suppress(DatabaseUnavailableError):  # else the first check loads it
             await asyncio.to_thread(duplicates.load)

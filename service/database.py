@@ -33,10 +33,20 @@ RETRY_AFTER = 2
 
 class Database:
     """The engine for ``url`` (:func:`~service.engine.database_engine`); calls wait at most
-    ``timeout`` seconds for a lock or a connection."""
+    ``timeout`` seconds for a lock or a connection, and on PostgreSQL a statement runs at most
+    ``statement_timeout`` seconds."""
 
-    def __init__(self, url: str, *, timeout: float, durable: bool = True) -> None:
-        self.engine: Engine = database_engine(url, timeout=timeout, durable=durable)
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float,
+        durable: bool = True,
+        statement_timeout: float | None = None,
+    ) -> None:
+        self.engine: Engine = database_engine(
+            url, timeout=timeout, durable=durable, statement_timeout=statement_timeout
+        )
         self.schema_ready = False
 
     @contextmanager

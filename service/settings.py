@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     #: How long a database call may wait (SQLite's busy timeout, the connection pool's wait)
     #: before the request is answered 503.
     database_timeout_seconds: float = Field(default=2.0, gt=0, le=60, allow_inf_nan=False)
+    #: On PostgreSQL, a statement running longer than this is cancelled and the request answered
+    #: 503 (the longest, the admin's feedback export, reads every correction).
+    database_statement_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=3_600, allow_inf_nan=False
+    )
     max_text_chars: int = Field(default=MAX_TEXT_CHARS, ge=1, le=1_000_000)
     max_batch_items: int = Field(default=1_000, ge=1, le=100_000)
     #: Any request body but a batch over this is refused (413) before it is read: 256 KiB holds

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from complaint_nlp.dataset import read_feedback
 from complaint_nlp.spreadsheet import escape_cell, unescape_cell
+from service.database import Database
+from service.errors import DatabaseUnavailableError
 from service.observability import JsonFormatter
-from tests.databases import read_only, write_locked
+from tests.databases import PostgresCluster, read_only, write_locked
 from tests.fixtures import service_client
 
 REVIEWER = "Reviewer Rahasia Sekali"
@@ -73,6 +76,24 @@ def test_sql_parameters_never_reach_the_logs_even_at_info(
         assert app.post("/v1/feedback", json=CORRECTION).status_code == 201
     assert "INSERT INTO feedback" in caplog.text
     assert REVIEWER not in caplog.text
+
+
+def test_a_runaway_statement_is_cancelled_on_postgresql(
+    postgres: PostgresCluster, tmp_path: Path
+) -> None:
+    # Before, only lock waits were bounded: a statement on a stalled disk or a runaway plan held
+    # its connection and its request for as long as it ran.
+    url = postgres.new_database()
+    database = Database(url, timeout=2, statement_timeout=0.3)
+    start = time.perf_counter()
+    with pytest.raises(DatabaseUnavailableError), database.transaction() as connection:
+        connection.execute(text("SELECT pg_sleep(5)"))
+    assert time.perf_counter() - start < 2.0
+    database.dispose()
+    with service_client(tmp_path, database_url=url, database_statement_timeout_seconds=4) as app:
+        engine = app.app.state.service.database.engine  # type: ignore[attr-defined]
+        with engine.connect() as connection:
+            assert connection.execute(text("SHOW statement_timeout")).scalar() == "4s"
 
 
 def test_a_read_only_database_is_503_at_once(database: str, tmp_path: Path) -> None:
