@@ -3,11 +3,19 @@ import random
 from pathlib import Path
 
 import pytest
+from Sastrawi.Stemmer.Stemmer import Stemmer as SastrawiStemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from complaint_nlp import InvalidInputError, Stemmer, stem_word
-from complaint_nlp._resources import read_mapping
-from complaint_nlp.stem import MAX_STEMMED_CHARS, stem_text
+from complaint_nlp._resources import read_mapping, root_words
+from complaint_nlp.stem import (
+    MAX_STEMMED_CHARS,
+    _FastSastrawi,
+    _leading_sets,
+    _removed_part,
+    _SetDictionary,
+    stem_text,
+)
 
 GOLDEN = read_mapping(Path(__file__).parent / "data" / "sastrawi_stock_stems.tsv")
 
@@ -27,6 +35,68 @@ def test_output_identical_to_stock_sastrawi_outside_the_exception_file() -> None
 def test_golden_file_is_still_stock_output(stock: object) -> None:
     sample = random.Random(7).sample(sorted(GOLDEN), 40)
     assert {w: stock.stem(w) for w in sample} == {w: GOLDEN[w] for w in sample}  # type: ignore[attr-defined]
+
+
+PREFIXES = "di ke se be ber bel ter te per me mem men meng meny menge memper"
+PREFIXES += " pe pem pen peng peny penge ku kau"
+SUFFIXES = ["", "kan", "an", "i", "nya", "lah", "kah", "pun", "ku", "mu", "kannya", "annya"]
+
+
+def _affixed_and_random_words(n_roots: int, n_random: int) -> list[str]:
+    rng = random.Random(11)
+    words = set()
+    for root in rng.sample(sorted(root_words()), n_roots):
+        for prefix in ["", *PREFIXES.split()]:
+            words.add(prefix + root + rng.choice(SUFFIXES))
+        if root[0] not in "aiueo":  # infixes: gemetar, telunjuk, kinerja
+            words.update(root[0] + infix + root[1:] for infix in ("el", "em", "er", "in"))
+    alphabet = "abcdeghijklmnoprstuwy-"
+    words.update("".join(rng.choices(alphabet, k=rng.randint(1, 12))) for _ in range(n_random))
+    return sorted(words)
+
+
+def test_prefix_dispatch_gives_sastrawis_own_stems() -> None:
+    # Sastrawi's algorithm with two changes: a prefix rule that cannot match the word's start
+    # is skipped, and a removal is recorded without a regular expression. Same dictionary, so
+    # the stems must be equal.
+    dictionary = _SetDictionary(root_words())
+    sastrawi, ours = SastrawiStemmer(dictionary), _FastSastrawi(dictionary)
+    # "belajar": rule 4 compares the whole word.
+    words = [*_affixed_and_random_words(n_roots=600, n_random=4000), "belajar", "berbelajar"]
+    assert len(words) > 20000
+    assert {w: ours.stem_word(w) for w in words if ours.stem_word(w) != sastrawi.stem_word(w)} == {}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "leading"),
+    [
+        (r"^meng([aiueo])(.*)$", ["m", "e"]),
+        (r"ber([bcd])([a-z])er", ["b", "e"]),
+        (r"^([bcd])(er[aiueo])(.*)$", ["bcd", "e"]),
+        (r"^k(.*)$", ["k"]),
+        (r"^([a-z])u", []),  # a range is read as "any letter": the rule is always tried
+        (r"^(.*)$", []),
+    ],
+)
+def test_leading_sets_of_a_rules_pattern(pattern: str, leading: list[str]) -> None:
+    assert _leading_sets(pattern) == [frozenset(letters) for letters in leading]
+
+
+@pytest.mark.parametrize(
+    ("word", "result", "removed"),
+    [
+        ("makanan", "makan", "an"),
+        ("dimakan", "makan", "di"),
+        ("kupu-kupunya", "kupu-kupu", "nya"),
+        ("abc", "", "abc"),
+        ("a.c", "a.c", ""),  # not letters: read as a pattern, as Sastrawi does
+        ("abcabc", "b.", "aabc"),
+    ],
+)
+def test_removed_part_is_what_sastrawis_pattern_removes(
+    word: str, result: str, removed: str
+) -> None:
+    assert _removed_part(word, result) == removed
 
 
 @pytest.mark.parametrize(
