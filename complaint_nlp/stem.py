@@ -16,8 +16,8 @@ import functools
 import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
-from re import _constants as _sre  # type: ignore[attr-defined]
-from re import _parser as _sre_parse  # type: ignore[attr-defined]
+from re import _constants as _sre
+from re import _parser as _sre_parse
 from typing import Any
 
 from Sastrawi.Stemmer.Context.Context import Context as _SastrawiContext
