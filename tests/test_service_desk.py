@@ -145,6 +145,17 @@ def test_forms_need_the_sessions_csrf_token(fresh: TestClient) -> None:
     where = f"/review?sesi=habis&aduan={item.group(1)}"
     assert (answer.status_code, answer.headers["location"]) == (303, where)
     assert f"keputusan atas aduan #{item.group(1)} belum disimpan" in fresh.get(where).text
+    # An undo and a sign-in form without a session say so too (before: the bare sign-in form).
+    answer = fresh.post("/review/undo", data={"csrf": "x"}, follow_redirects=False)
+    where = answer.headers["location"]
+    assert (answer.status_code, where) == (303, "/review?sesi=habis&urung=1")
+    assert "keputusan Anda belum diurungkan" in fresh.get(where).text
+    fresh.cookies.clear()  # the page above started a new session
+    answer = fresh.post("/review/signin", data={"csrf": "x", "reviewer": "petugas-1"},
+                        follow_redirects=False)  # fmt: skip
+    where = answer.headers["location"]
+    assert (answer.status_code, where) == (303, "/review?sesi=kedaluwarsa")
+    assert "Formulir masuk ini sudah kedaluwarsa" in fresh.get(where).text
 
 
 def test_sign_out_ends_the_session(fresh: TestClient) -> None:

@@ -278,11 +278,12 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
         if anonymous.signed_in:  # signed in with a key that lost its role: start again
             anonymous = sessions.anonymous()
         keyed = bool(all_keys(request.app.state.settings))
-        ended = request.query_params.get("sesi") == "habis"
-        lost = request.query_params.get("aduan", "")
+        query = request.query_params
+        lost = query.get("aduan", "")
         return _page(request, sessions, anonymous, "signin.html.j2", keyed=keyed,
-                     failed=request.query_params.get("gagal") == "1", ended=ended,
-                     lost=lost if lost.isascii() and lost.isdigit() else "")  # fmt: skip
+                     failed=query.get("gagal") == "1", ended=query.get("sesi"),
+                     lost=lost if lost.isascii() and lost.isdigit() else "",
+                     undo=query.get("urung") == "1")  # fmt: skip
     query = dict(request.query_params)
     filters = _filters(query)
     assert session.reviewer is not None
@@ -374,7 +375,8 @@ async def sign_in(request: Request, sessions: SessionStore) -> Response:
     form = await _form(request)
     anonymous = sessions.load(request.cookies.get(COOKIE))
     if anonymous is None:  # no session: the sign-in page was not loaded from here (or expired)
-        return RedirectResponse("/review", status_code=303)
+        # The page says so: before, the same empty form came back with no word of why.
+        return RedirectResponse("/review?sesi=kedaluwarsa", status_code=303)
     sessions.check_csrf(anonymous, form.get("csrf"))
     settings = request.app.state.settings
     key, name = form.get("key", ""), form.get("reviewer", "").strip()
@@ -449,7 +451,8 @@ async def undo(request: Request, state: State, sessions: SessionStore) -> Respon
     """Undo this reviewer's last decision and show that complaint again."""
     session, form = await _checked_form(request, sessions)
     if session is None or session.reviewer is None:
-        return RedirectResponse("/review", status_code=303)
+        # As for a decision: the sign-in page says the undo was not done (before: silently).
+        return RedirectResponse("/review?sesi=habis&urung=1", status_code=303)
     filters = _carried(form)
     try:
         item = await run_in_threadpool(review.undo, state.database, session.reviewer)
