@@ -207,6 +207,26 @@ _GROUP = re.compile(r"\d+")
 _INSIDE = re.compile(r"\)?[ .\-/]{1,6}\(?|\)|\(")
 
 
+def _glued(digits: str, *, first: bool = True) -> str | None:
+    """The placeholders of mobile numbers written without a break ("081234567890081298765432"),
+    a NIK allowed after the first; ``None`` unless every digit belongs to one of them."""
+    if not digits:
+        return ""
+    lengths = [(n, "[TELEPON]") for n in range(10, 14) if digits.startswith("08")]
+    lengths += [(n, "[TELEPON]") for n in range(11, 15) if digits.startswith("628")]
+    lengths += [] if first else [(16, "[NIK]")]
+    for length, placeholder in lengths:
+        if length <= len(digits):
+            rest = _glued(digits[length:], first=False)
+            if rest is not None:
+                return f"{placeholder} {rest}".rstrip()
+    return None
+
+
+#: Glued numbers: two or three mobile numbers or a mobile number and a NIK (20 to 42 digits).
+_GLUED_DIGITS = range(20, 43)
+
+
 def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     """The last group and the placeholder of the longest mobile number or NIK that starts at
     group ``i`` of ``run``. A mobile number starts with a group of three digits or more ("0812",
@@ -216,6 +236,8 @@ def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[in
     first = groups[i][2]
     if len(first) == 16:
         return i, "[NIK]"
+    if len(first) in _GLUED_DIGITS and (glued := _glued(first)) is not None:
+        return i, glued
     following = groups[i + 1][2] if i + 1 < len(groups) else ""
     # Read out in pairs ("08 12 34 56 78 90"): every group two digits; "62 812 ...".
     pairs = first == "08"

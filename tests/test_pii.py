@@ -69,6 +69,11 @@ def test_phone_formats(phone: str) -> None:
         ("3604011203850001 081234567890", "[NIK] [TELEPON]"),
         ("081234567890 3604 0112 0385 0001", "[TELEPON] [NIK]"),
         ("6281234567890 6281298765432", "[TELEPON] [TELEPON]"),
+        # glued together (before: unmasked, a 24-digit number)
+        ("hp 081234567890081298765432", "hp [TELEPON] [TELEPON]"),
+        ("wa081234567890/0813987654320812345678", "wa[TELEPON]/[TELEPON] [TELEPON]"),
+        ("hp 62812345678906281298765432.", "hp [TELEPON] [TELEPON]."),
+        ("0812345678903604011203850001", "[TELEPON] [NIK]"),
         # separators a phone keyboard or a word processor makes
         ("hp 0812\u20133456\u20137890", "hp [TELEPON]"),
         ("hp 0812 - 3456 - 7890 ya", "hp [TELEPON] ya"),
@@ -137,6 +142,8 @@ def test_email_formats(email: str) -> None:
         "2 buah @ Rp.5.000",  # "@" as "each"
         "cc ig @dishub.sby",  # a handle, not an address
         "kode bayar 20812345678901",  # a digit before: not the start of a phone number
+        "token listrik 08123456789012345678",  # 20 digits that are not two mobile numbers
+        "no VA 0812345678901234567890123",
         "folder C:\\temp\\nota",  # a backslash that is not a written-out break
     ],
 )
