@@ -278,12 +278,12 @@ def desk(request: Request, state: State, sessions: SessionStore) -> Response:
         if anonymous.signed_in:  # signed in with a key that lost its role: start again
             anonymous = sessions.anonymous()
         keyed = bool(all_keys(request.app.state.settings))
-        query = request.query_params
-        lost = query.get("aduan", "")
+        said = request.query_params
+        lost = said.get("aduan", "")
         return _page(request, sessions, anonymous, "signin.html.j2", keyed=keyed,
-                     failed=query.get("gagal") == "1", ended=query.get("sesi"),
+                     failed=said.get("gagal") == "1", ended=said.get("sesi"),
                      lost=lost if lost.isascii() and lost.isdigit() else "",
-                     undo=query.get("urung") == "1")  # fmt: skip
+                     undo=said.get("urung") == "1")  # fmt: skip
     query = dict(request.query_params)
     filters = _filters(query)
     assert session.reviewer is not None
