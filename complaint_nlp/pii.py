@@ -239,11 +239,12 @@ def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[in
     if len(first) in _GLUED_DIGITS and (glued := _glued(first)) is not None:
         return i, glued
     following = groups[i + 1][2] if i + 1 < len(groups) else ""
-    # Read out in pairs ("08 12 34 56 78 90"): every group two digits; "62 812 ...".
-    pairs = first == "08"
+    # Read out in pairs ("08 12 34 56 78 90") or digit by digit ("0 8 1 2 ..."): every group
+    # two digits, or one; "62 812 ...".
+    width = 2 if first == "08" else 1 if (first, following) == ("0", "8") else None
     if not (
         (len(first) >= 3 and first.startswith(("08", "628")))
-        or pairs
+        or width
         or (first == "62" and following.startswith("8"))
     ):
         return None
@@ -251,7 +252,7 @@ def _number_at(run: str, groups: list[tuple[int, int, str]], i: int) -> tuple[in
     for j in range(i, len(groups)):
         if j > i and not _INSIDE.fullmatch(run, groups[j - 1][1], groups[j][0]):
             break
-        if pairs and len(groups[j][2]) != 2:
+        if width and len(groups[j][2]) != width:
             break
         digits += groups[j][2]
         national = len(digits) - (2 if digits.startswith("62") else 1)  # after the 0 or 62

@@ -80,6 +80,8 @@ def test_phone_formats(phone: str) -> None:
         ("hp 0812\t3456\t7890", "hp [TELEPON]"),
         ("wa 0\ufe0f\u20e38\ufe0f\u20e31\ufe0f\u20e32\ufe0f\u20e33456 7890", "wa [TELEPON]"),
         ("08 12 34 56 78 90 08 13 98 76 54 32", "[TELEPON] [TELEPON]"),
+        ("hp 0 8 1 2 3 4 5 6 7 8 9 0 ya", "hp [TELEPON] ya"),
+        ("hp 0-8-1-2-3-4-5-6-7-8-9", "hp [TELEPON]"),
         ("08 12 34 56 78 90 3604 0112 0385 0001", "[TELEPON] [NIK]"),
         ("62 812 3456 7890 62 813 9876 5432", "[TELEPON] [TELEPON]"),
         ("hp 0812<br>3456<br>7890", "hp [TELEPON]"),
@@ -90,6 +92,7 @@ def test_phone_formats(phone: str) -> None:
             "08 12 2023 jam 10, rt 08 rw 12 no 34 56 78 90",
         ),
         ("Rp 1.500.000 / 2.000.000 / 3.000.000", "Rp 1.500.000 / 2.000.000 / 3.000.000"),
+        ("nilai 0 8 9 7 6 dan 5", "nilai 0 8 9 7 6 dan 5"),  # too few digits for a number
         ("tanggal 08.12.2023 10.30 di rt 08 rw 12", "tanggal 08.12.2023 10.30 di rt 08 rw 12"),
         ("NOP 35.78.120.005.011.0123.0 atas", "NOP 35.78.120.005.011.0123.0 atas"),
         ("surat 593/1234/436.7.5/2022 tgl 2022", "surat 593/1234/436.7.5/2022 tgl 2022"),
