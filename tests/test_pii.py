@@ -14,10 +14,37 @@ from tests.fixtures import REPORTED_HOSTILE
         "3604.0112.0385.0001",
         "36-04-01-120385-0001",
         "360401 120385 0001",
+        "3604  0112  0385  0001",  # two spaces between the groups
     ],
 )
 def test_nik_formats(nik: str) -> None:
     assert mask_pii(f"NIK saya {nik} tidak terdaftar") == "NIK saya [NIK] tidak terdaftar"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # After its label, a NIK or KK number one digit short or long, or with a letter typed
+        # for a digit, is masked too (a probe of the real texts, 2026-12-01).
+        ("dg nik 360401120385001 ditolak", "dg nik [NIK] ditolak"),
+        ("NIK: 36040112038500012", "NIK: [NIK]"),
+        ("Nik     : 3604O11203850001", "Nik     : [NIK]"),
+        ("No KK 3604011203850", "No KK [NIK]"),
+        ("nik KK:36040112038500", "nik KK:[NIK]"),
+        ("NIK = 3604 0112 0385 001", "NIK = [NIK]"),
+        ("nik 3604/0112/0385/0001", "nik [NIK]"),
+    ],
+)
+def test_labelled_nik_that_is_not_sixteen_digits(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kk 12 orang", "NIK 3604 01", "nomor KK 12345678901", "KTP 2012345678901234567890 rusak"],
+)
+def test_a_short_or_long_number_after_a_nik_label_stays(text: str) -> None:
+    assert mask_pii(text) == text
 
 
 @pytest.mark.parametrize(
@@ -42,6 +69,7 @@ def test_nik_formats(nik: str) -> None:
         "08 12 34 56 78 90",  # read out in pairs
         "08-57-12-34-56-7",
         "0812\u200b3456\u200b7890",  # zero-width spaces between the groups
+        "08 1234 5678 90",
         "٠٨١٢٣٤٥٦٧٨٩٠",  # Arabic-Indic digits
     ],
 )
@@ -192,6 +220,29 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("nama sy Budi dari Cipocok", "nama sy [NAMA] dari Cipocok"),
         ("Nama ibu : Siti Aminah", "Nama ibu : [NAMA]"),
         ("Ｐａｋ Ｂｕｄｉ minta uang", "Ｐａｋ [NAMA] minta uang"),
+        # A probe of the real texts, 2026-12-01: each of these was left readable.
+        ("sudah lapor ke Bpk Joko Susilo", "sudah lapor ke Bpk [NAMA]"),
+        ("ditangani Bp. Andi kemarin", "ditangani Bp. [NAMA] kemarin"),
+        ("KTP atas nama Ibu Hj. Siti Aminah", "KTP atas nama Ibu Hj. [NAMA]"),
+        ("kata Ibu Hj. Siti Aminah di loket", "kata Ibu Hj. [NAMA] di loket"),
+        ("diterima Pak M. Ali Akbar", "diterima Pak [NAMA]"),
+        ("a/n Dewi Lestari belum cair", "a/n [NAMA] belum cair"),
+        ("nama anak saya Rudi Hartono kelas 5", "nama anak saya [NAMA] kelas 5"),
+        ("Nama Ortu : Slamet Riyadi", "Nama Ortu : [NAMA]"),
+        ("Nama Orang Tua : Slamet Riyadi", "Nama Orang Tua : [NAMA]"),
+        ("Nama siswa : Putri Ayu Lestari", "Nama siswa : [NAMA]"),
+        ("sudah bertemu Bapak SUTRISNO HADI", "sudah bertemu Bapak [NAMA]"),
+        ("yang bernama: Agus Salim", "yang bernama: [NAMA]"),
+        ("nama saya : Rina Wati", "nama saya : [NAMA]"),
+        ("perkenalkan nama saya, Rina.", "perkenalkan nama saya, [NAMA]."),
+        ('anak bernama "Budi", kelas 3', 'anak bernama "[NAMA]", kelas 3'),
+        ("BPJS atas nama saya Dewi Sartika tidak aktif", "BPJS atas nama saya [NAMA] tidak aktif"),
+        ("Nama : Andi Budi Cahya Dharma", "Nama : [NAMA]"),  # a fourth word
+        # A capitalised name ends at the first word without a capital.
+        ("atas nama Budi Santoso katanya ke kantor", "atas nama [NAMA] katanya ke kantor"),
+        # A written-out line break ends a name.
+        ("Nama : Budi\\nSekolah : SMP 3", "Nama : [NAMA]\\nSekolah : SMP 3"),
+        ("Bapak Walikota Bapak Eri Cahyono", "Bapak Walikota Bapak [NAMA]"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -211,6 +262,16 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "tulis nama lengkap di formulir",
         "nama syarat tidak lengkap",  # "sy" only as a word
         "nama ayah tidak sesuai di KK",
+        # Roles, institutions and the sentence that follows a title (a probe, 2026-12-01).
+        "Selamat sore Ibu Staff Dinas Kependudukan",
+        "Bapak Direktur PDAM mohon dicek",
+        "Terima kasih Pak. Terimakasih Bu",
+        "Pak Terima kasih",
+        "Bapak Selaku Walikota",
+        "nama anak sy sdh terdaftar",
+        "nama saya masuk daftar MBR",
+        "kenapa nama saya tidak muncul",
+        "atas nama saya sendiri",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
