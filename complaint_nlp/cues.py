@@ -267,17 +267,23 @@ class CueSet:
         pattern) and only the cues with one are visited: 0.68 -> 0.63 s for the 10,064.
         """
         always, exact, prefixes, lengths = self._index
-        starts: dict[tuple[int, int], list[int]] = {}  # (cue, pattern) -> where to try it
+        # Each word is looked up once, however often it comes: "air " repeated to 20,000
+        # characters spent 10.6 ms here, one lookup per occurrence (2026-12-01: 1.5 ms).
+        places: dict[str, list[int]] = {}
         for found in self._candidates.finditer(clean):
-            word, at = found.group(0), found.start()
-            for entry in exact.get(word, ()):
-                starts.setdefault(entry, []).append(at)
+            places.setdefault(found.group(0), []).append(found.start())
+        starts: dict[tuple[int, int], list[int]] = {}  # (cue, pattern) -> where to try it
+        for word, at in places.items():
+            entries = list(exact.get(word, ()))
             if word[:_SHORTEST] in prefixes:
                 for size in lengths:
                     if size > len(word):
                         break
-                    for entry in prefixes.get(word[:size], ()):
-                        starts.setdefault(entry, []).append(at)
+                    entries += prefixes.get(word[:size], ())
+            for entry in entries:
+                starts.setdefault(entry, []).extend(at)
+        for at in starts.values():
+            at.sort()  # tried in the text's order: the first phrase found is the evidence
         out = {}
         for number in sorted({number for number, _ in starts} | always.keys()):
             cue, searched = self.cues[number], always.get(number, ())
