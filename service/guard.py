@@ -5,19 +5,22 @@ could make the service parse 32 MB (issue #12). :class:`GuardedRoute` runs first
 the key and its role (401, 403, for routes that depend on :data:`~service.auth.Authorized` or
 :data:`~service.auth.Reviewer`), the content type (415), the body's size while it is read (413),
 that it is not empty (400) and, for a batch, its number of items before it is parsed (413). Then
-FastAPI parses the body it was handed (a body that is not JSON text: 400, service.errors).
+the body is parsed once, refusing an object that names a key twice (400: JSON parsers disagree on
+which value counts, so a proxy or log may read another text than the one classified), and FastAPI
+is handed the result (a body that is not JSON text: 400, service.errors).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive
+from starlette.types import Message, Receive, Scope
 
 from service.auth import BEFORE_BODY
 from service.errors import BadRequestError
@@ -63,9 +66,36 @@ class GuardedRoute(APIRoute):
                 await asyncio.to_thread(check_items, body, bounds.max_items)
             elif bounds.max_items is not None:
                 check_items(body, bounds.max_items)
-            return await handler(Request(request.scope, _replay(body, request.receive)))
+            receive = _replay(body, request.receive)
+            try:
+                parsed = json.loads(body, object_pairs_hook=_unique_keys)
+            except BadRequestError:
+                raise
+            except Exception:  # FastAPI parses it again and says what is wrong
+                return await handler(Request(request.scope, receive))
+            return await handler(_Parsed(request.scope, receive, parsed))
 
         return guarded
+
+
+class _Parsed(Request):
+    """A request whose JSON body was parsed already: FastAPI's ``json()`` gets the result."""
+
+    def __init__(self, scope: Scope, receive: Receive, parsed: Any) -> None:
+        super().__init__(scope, receive)
+        self.parsed = parsed
+
+    async def json(self) -> Any:
+        return self.parsed
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook``: the object, unless it names a key twice."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        # Not the key: the body is not quoted back (it may hold personal data).
+        raise BadRequestError("the body names a key twice in one object; send each key once")
+    return found
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -370,7 +370,7 @@ class Problem(BaseModel):
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for error answers of these statuses."""
     meaning = {
-        400: "the body is empty or cannot be decoded as JSON text",
+        400: "the body is empty, cannot be decoded as JSON text or names a key twice in one object",
         401: "missing or unknown X-API-Key",
         403: "not allowed (the key lacks the role, or the caller is not on this machine)",
         404: "no such item",

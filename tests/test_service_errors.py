@@ -123,6 +123,38 @@ def test_a_body_that_is_not_json_text_is_400_bad_request(
 
 
 @pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        ("/v1/classify", b'{"text": "jalan rusak", "text": "' + SECRET_TEXT.encode() + b'"}'),
+        ("/v1/classify/batch", b'{"items": [{"text": "a", "id": "1", "id": "2"}]}'),
+        ("/v1/feedback", b'{"complaint_id": "K-1", "text": "x", "urgency": "low", '
+                         b'"urgency": "high", "reviewer": "r"}'),
+        ("/v1/review/1", b'{"reviewer": "a", "reviewer": "b"}'),
+    ],
+)  # fmt: skip
+def test_a_key_named_twice_is_400_not_the_last_value(
+    client: TestClient, path: str, raw: bytes
+) -> None:
+    # Before: the last value counted, silently; a proxy or a log reading the first would see
+    # another complaint than the one classified.
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] == (
+        "the body names a key twice in one object; send each key once"
+    )
+    assert "Siti" not in response.text
+
+
+def test_a_body_is_parsed_as_before_when_its_keys_are_unique(client: TestClient) -> None:
+    raw = b'{"text": "Pohon tumbang menutup jalan", "id": "K-7"}'
+    response = client.post(
+        "/v1/classify", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["complaint_id"] == "K-7"
+
+
+@pytest.mark.parametrize(
     "body",
     [
         {"text": SECRET_TEXT, "extra": SECRET_TEXT},
