@@ -243,6 +243,26 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         # A written-out line break ends a name.
         ("Nama : Budi\\nSekolah : SMP 3", "Nama : [NAMA]\\nSekolah : SMP 3"),
         ("Bapak Walikota Bapak Eri Cahyono", "Bapak Walikota Bapak [NAMA]"),
+        # A second probe, 2026-12-01: a lower-case title before a capitalised name, more form
+        # fields, "namanya", "an.", a signature, a glued initial or title, Sundanese and
+        # Javanese titles (Kota Serang, Surabaya).
+        ("sudah lapor ke pak Dadang di kelurahan", "sudah lapor ke pak [NAMA] di kelurahan"),
+        ("Nama Ibu Kandung : Siti Rohmah", "Nama Ibu Kandung : [NAMA]"),
+        ("Nama Pemohon : Asep Saepudin", "Nama Pemohon : [NAMA]"),
+        ("Nama Kepala Keluarga: Ujang Sutisna", "Nama Kepala Keluarga: [NAMA]"),
+        ("Pelapor: Hendra Gunawan", "Pelapor: [NAMA]"),
+        ("atas nama anak saya Rizky Maulana", "atas nama anak saya [NAMA]"),
+        ('dengan nama ayah saya "Sukardi"', 'dengan nama ayah saya "[NAMA]"'),
+        ("rumah saya an. Haji Mulyadi sudah", "rumah saya an. Haji [NAMA] sudah"),
+        ("a/n.Dede Sunarya", "a/n.[NAMA]"),
+        ("bernama M.Iqbal kelas 5", "bernama [NAMA] kelas 5"),
+        ("ketua RT namanya Cecep, warga RT 2", "ketua RT namanya [NAMA], warga RT 2"),
+        ("Nama sy dr.Anisa Rahma", "Nama sy [NAMA]"),
+        ("kemarin Bpk.Sugiono datang", "kemarin Bpk.[NAMA] datang"),
+        ("Hormat saya,\\nDrs. Wawan Setiawan", "Hormat saya,\\nDrs. [NAMA]"),
+        ("ditemui Kang Asep Saepudin", "ditemui Kang [NAMA]"),
+        ("kata Abah Odih dan Ceu Imas", "kata Abah [NAMA] dan Ceu [NAMA]"),
+        ("Selamat siang Cak Eri", "Selamat siang Cak [NAMA]"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -272,6 +292,17 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "nama saya masuk daftar MBR",
         "kenapa nama saya tidak muncul",
         "atas nama saya sendiri",
+        "Terima kasih Pak.\\nWassalamualaikum Warahmatullahi",  # the dot ends the sentence
+        "banjir Pak. Semoga cepat surut",
+        "Ibu Kota Negara",
+        "atas nama PT Maju Jaya",
+        "nama saya aja yg tidak masuk",
+        "yang namanya surat harus sama",  # "namanya" before a capitalised name only
+        "pak RT tidak datang",
+        "tolong pak / bu KK nya segera",
+        "minum teh manis",
+        "Hormat kami, Warga RT 05",
+        "hormat saya kepada bapak",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
