@@ -82,6 +82,12 @@ _EMAIL = re.compile(
     r"(?:@[\w-]++(?:\.[\w-]++)++"
     r"|\s{0,3}+@\s{0,3}+[\w-]++(?:\.[\w-]++)*?\.(?:com|net|org|id|info|biz|edu|gov)(?!\.?[\w-]))"
 )
+# Spelled out or cut short: "budi(at)gmail.com", "budi [at] gmail [dot] com", "budi@gmail".
+_EMAIL_SPELLED = re.compile(
+    r"(?i)(?<![\w.+-])[\w.+-]++"
+    r"(?:\s?+[\[(]at[\])]\s?+[\w-]++(?:\s?+(?:\.|[\[(]dot[\])])\s?+[\w-]++)++"
+    r"|\s{0,3}+@\s{0,3}+(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)(?![\w.-]))"
+)
 _SEP = r"(?:[.\-]| {1,2})?"
 # NIK / KK: 16 digits, possibly grouped with spaces (one or two), dots or dashes, and not part
 # of a longer run.
@@ -95,6 +101,13 @@ _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 _LABELLED_NIK = re.compile(
     r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|nomor\s+induk\s+kependudukan)\b"
     r"\s*+(?:[:.=]|no\.?|nomor)?\s*+((?:[\dOoIil][ .\-/]?){11,17}\d)(?![ .\-/]?\d)"
+)
+# After its label ("hp", "WA", "Telp/WA :"), a mobile number without its 0, with a letter O
+# for it, or with commas between the groups ("hp 812-3456-7890", "O812 3456 7890", "0821,1234,
+# 5678").
+_LABELLED_PHONE = re.compile(
+    r"(?i)\b(?:hp|wa|whatsapp|telp|tlp|telepon|telpon|kontak)\b[\s:./=-]{0,4}+(?:wa\b[\s:.=-]{0,3}+)?"
+    r"((?:\+?62|[0O])?[ .\-]?8(?:[ .,\-/]?\d){8,11}+)(?![ .,\-/]?\d)"
 )
 # Mobile numbers: 08…, +62 8…, 62 8…, (0812)…, in groups separated by spaces, dots, dashes,
 # slashes or underscores; or read out in pairs with one separator ("08 12 34 56 78 90"). A
@@ -399,6 +412,11 @@ def _numbers_in_run(match: re.Match[str], text: str) -> str | None:
     return "".join(pieces) + text[match.start() + last : match.end()]
 
 
+def _labelled_phone(match: re.Match[str], text: str) -> str:
+    """The labelled number masked, its label kept."""
+    return text[match.start() : match.start(1)] + "[TELEPON]"
+
+
 def _labelled_nik(match: re.Match[str], text: str) -> str | None:
     """The labelled number masked, its label kept; ``None`` when it has fewer than 12 digits."""
     if sum(char.isdigit() for char in match.group(1)) < 12:
@@ -461,9 +479,14 @@ def mask_pii(text: str, *, names: bool = True) -> str:
     view = _view(text)
     if "@" in view:
         text, view = _substitute(_EMAIL, _placeholder("[EMAIL]"), text, view)
+    lowered = view.lower()
+    if "at)" in lowered or "at]" in lowered or "@" in view:
+        text, view = _substitute(_EMAIL_SPELLED, _placeholder("[EMAIL]"), text, view)
     if _NIK_CANDIDATE.search(view):
         text, view = _substitute(_NIK, _placeholder("[NIK]"), text, view)
     text, view = _substitute(_PHONE, _phone, text, view)
+    if any(label in lowered for label in ("hp", "wa", "tel", "tlp", "kontak")):
+        text, view = _substitute(_LABELLED_PHONE, _labelled_phone, text, view)
     if _RUN_CANDIDATE.search(view):
         before = text
         text, view = _substitute(_RUN, _numbers_in_run, text, view)
