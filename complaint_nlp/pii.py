@@ -86,7 +86,7 @@ _EMAIL = re.compile(
 _EMAIL_SPELLED = re.compile(
     r"(?i)(?<![\w.+-])[\w.+-]++"
     r"(?:\s?+[\[(]at[\])]\s?+[\w-]++(?:\s?+(?:\.|[\[(]dot[\])])\s?+[\w-]++)++"
-    r"|\s{0,3}+@\s{0,3}+(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)(?![\w.-]))"
+    r"|\s{0,3}+@\s{0,3}+(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)(?![\w-])(?!\.\w))"
 )
 _SEP = r"(?:[.\-]| {1,2})?"
 # NIK / KK: 16 digits, possibly grouped with spaces (one or two), dots or dashes, and not part
