@@ -327,6 +327,8 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "pak RT tidak datang",
         "tolong pak / bu KK nya segera",
         "minum teh manis",
+        "Toko Mas Sinar Jaya tutup",  # gold, not a title
+        "Harga Mas Antam naik",
         "Hormat kami, Warga RT 05",
         "hormat saya kepada bapak",
     ],
