@@ -102,3 +102,15 @@ def test_signals_that_do_not_start_a_word_are_still_found(tmp_path: Path) -> Non
     lexicon = SafetyLexicon(path)
     assert lexicon.matches("kebanjiran di rumah") == ["anjir"]
     assert lexicon.matches("Pohon tumbang") == ["pohon tumbang"]
+
+
+def test_a_text_is_turned_away_only_without_any_signals_first_word(tmp_path: Path) -> None:
+    # Every signal here begins with plain words, so a text is first checked for one of them
+    # at a word start; a word that only contains one ("pepohonan") is not a start.
+    path = tmp_path / "signals.txt"
+    path.write_text("\\bpohon\\w* (?:\\w+ ){0,2}tumbang\n\\b(?:gas|api) bocor\n", encoding="utf-8")
+    lexicon = SafetyLexicon(path)
+    assert lexicon.matches("pohonnya sudah tumbang") == ["pohonnya sudah tumbang"]
+    assert lexicon.matches("ada gas bocor di dapur") == ["gas bocor"]
+    assert lexicon.matches("pepohonan tumbang") == []
+    assert lexicon.matches("jalan rusak parah") == []
