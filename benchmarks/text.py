@@ -96,7 +96,7 @@ def adversarial_texts() -> dict[str, str]:
         "air ", "air tidak mengalir ", "listrik padam 1 ", "pohon ",  # safety signals' prefixes
         "rt ", "petugas ", "ketua rt minta ", "aplikasi ",  # cues' first words, eight words apart
         "<a ", "<br>", "&nbsp;", "&amp;", "\\n0812 ", "wa0812",  # markup, written-out breaks
-        "(08123456789012345678 5 ", "Bpk Hj. ", "a/n ", "Bapak BUDI ",  # a probe, 2026-12-01
+        "(08123456789012345678 5 ", "Bpk Hj. ", "a/n ", "Bapak BUDI ", "Saya ",  # probes 2026-12-01
         "jalan \u0440\u0443\u0301\u0441\u0441\u043a\u0438\u0439 中文 عربي ०१२ ",  # mixed scripts
     ]  # fmt: skip
     return reported | {f"{unit!r} repeated": _filled(unit) for unit in units}

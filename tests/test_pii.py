@@ -210,7 +210,7 @@ def test_ordinary_numbers_are_not_masked(ordinary: str) -> None:
 
 def test_several_items_in_one_text() -> None:
     text = "Saya Budi NIK 3604011203850001 HP 081234567890 email budi@contoh.id RT 01/RW 02"
-    assert mask_pii(text) == "Saya Budi NIK [NIK] HP [TELEPON] email [EMAIL] RT 01/RW 02"
+    assert mask_pii(text) == "Saya [NAMA] NIK [NIK] HP [TELEPON] email [EMAIL] RT 01/RW 02"
 
 
 def test_bad_input() -> None:
@@ -289,6 +289,10 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("ditemui Kang Asep Saepudin", "ditemui Kang [NAMA]"),
         ("kata Abah Odih dan Ceu Imas", "kata Abah [NAMA] dan Ceu [NAMA]"),
         ("Selamat siang Cak Eri", "Selamat siang Cak [NAMA]"),
+        # A writer's own name after "saya", known by what follows it (warga, dari, selaku, ...).
+        ("saya Budi Santoso, warga RT 3", "saya [NAMA], warga RT 3"),
+        ("Saya Siti Aminah selaku Ketua RW 5", "Saya [NAMA] selaku Ketua RW 5"),
+        ("sy Andi warga sini", "sy [NAMA] warga sini"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -328,6 +332,9 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "tolong pak / bu KK nya segera",
         "minum teh manis",
         "Toko Mas Sinar Jaya tutup",  # gold, not a title
+        "Saya Salah Satu Warga Yang Terdaftar",  # "saya" then a sentence in title case
+        "SAYA MINTA SURAT DARI RT",  # a text in capitals
+        "Saya Mau Tanya KTP",
         "Harga Mas Antam naik",
         "Hormat kami, Warga RT 05",
         "hormat saya kepada bapak",
