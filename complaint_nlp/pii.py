@@ -96,8 +96,8 @@ _NIK = re.compile(rf"(?<!\d)(?<!\d[ .\-])(?<!\d  )(?:\d{_SEP}){{15}}\d(?!{_SEP}\
 _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 # After its label ("NIK:", "No KK", "KTP"), a number of 12 to 18 characters is a NIK or a KK
 # number even one digit short or long, with a letter typed for a digit ("3578O1...") or split
-# by slashes ("3604/0112/0385/0001"): in the
-# 10,064 Surabaya complaints six such were left readable (2026-12-01).
+# by slashes ("3604/0112/0385/0001"): in the 10,064 Surabaya complaints six such were left
+# readable (2026-12-01).
 _LABELLED_NIK = re.compile(
     r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|nomor\s+induk\s+kependudukan)\b"
     r"\s*+(?:[:.=]|no\.?|nomor)?\s*+((?:[\dOoIil][ .\-/]?){11,17}\d)(?![ .\-/]?\d)"
@@ -324,23 +324,12 @@ _self_named = functools.partial(
     most_skipped=2,
 )
 
-#: Substrings (of the lower-cased view) without which _NAME or _TITLED cannot match.
+#: Substrings (of the lower-cased view) without which _NAME, or _TITLED, cannot match.
 _NAME_HINTS = ("nama", "a.n", "a. n", "a/n", " an.", "pelapor", "pemohon", "pengadu", "hormat")
 _TITLE_HINTS = (
-    "pak",
-    "bu",
-    "bp",
-    "mas",
-    "mbak",
-    "sdr",
-    "saudar",
-    "kang",
-    "teteh",
-    "abah",
-    "ceu",
-    "mang",
-    "cak",
-)
+    "pak", "bu", "bp", "mas", "mbak", "sdr", "saudar",
+    "kang", "teteh", "abah", "ceu", "mang", "cak",
+)  # fmt: skip
 
 
 def _phone(match: re.Match[str], text: str) -> str | None:
