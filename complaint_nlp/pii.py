@@ -284,11 +284,9 @@ _SENTENCE = frozenset(
 
 # A title, and maybe an honorific, may precede an introduced name ("atas nama Ibu Hj. [NAMA]");
 # roles and honorifics may precede a titled one ("Pak Camat [NAMA]", "Ibu Hj. [NAMA]").
+_INTRODUCED_ENDS = _NAME_STOP | _TITLES | _ROLES | _INSTITUTIONS
 _introduced = functools.partial(
-    _mask_name,
-    skip=_TITLES | _HONORIFICS,
-    ends=_NAME_STOP | _TITLES | _ROLES | _INSTITUTIONS,
-    most_skipped=2,
+    _mask_name, skip=_TITLES | _HONORIFICS, ends=_INTRODUCED_ENDS, most_skipped=2
 )
 _GOLD = re.compile(r"(?:toko|harga|emas)\s+$", re.IGNORECASE)
 
@@ -318,10 +316,7 @@ _SELF = re.compile(
 
 # Masked as an introduced name, but for the words that may follow "saya" in a sentence.
 _self_named = functools.partial(
-    _mask_name,
-    skip=_TITLES | _HONORIFICS,
-    ends=_NAME_STOP | _TITLES | _ROLES | _INSTITUTIONS | _SENTENCE,
-    most_skipped=2,
+    _mask_name, skip=_TITLES | _HONORIFICS, ends=_INTRODUCED_ENDS | _SENTENCE, most_skipped=2
 )
 
 #: Substrings (of the lower-cased view) without which _NAME, or _TITLED, cannot match.
@@ -510,11 +505,14 @@ def mask_pii(text: str, *, names: bool = True) -> str:
         text, view = _substitute(_NIK, _placeholder("[NIK]"), text, view)
     # A mobile number holds a run of ten digits and separators: most complaints have none, and
     # this test takes 1 of the phone pattern's 7 us (2026-12-01).
-    if _RUN_CANDIDATE.search(view):
+    runs = _RUN_CANDIDATE.search(view) is not None
+    if runs:
         text, view = _substitute(_PHONE, _phone, text, view)
+        runs = _RUN_CANDIDATE.search(view) is not None
     if _LOOSE_MOBILE.search(view) and any(label in lowered for label in _PHONE_LABELS):
+        # Masking a labelled number leaves no run that was not there before.
         text, view = _substitute(_LABELLED_PHONE, _labelled_phone, text, view)
-    if _RUN_CANDIDATE.search(view):
+    if runs:
         before = text
         text, view = _substitute(_RUN, _numbers_in_run, text, view)
         if text is not before and _NIK_CANDIDATE.search(view):  # "[TELEPON] 3604 0112 ..."
