@@ -20,6 +20,9 @@ from complaint_nlp.stopwords import load_stopwords
 
 __all__ = ["Analysis", "TextPipeline"]
 
+#: Words whose expansion and stems a pipeline remembers (about 400 bytes each at most).
+_WORD_MEMO = 100_000
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -72,14 +75,17 @@ class TextPipeline:
         self.slang = load_slang(slang_path) if slang else {}
         self.stopwords = load_stopwords(stopwords_path) if stopwords else frozenset()
         self.stemmer = Stemmer(stem_exceptions_path) if stem else None
+        self._words: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         # The stop words in a fixed order: a set pickles in the order of its string hashes,
         # which changes from process to process (see persistence.save).
-        return {**self.__dict__, "stopwords": sorted(self.stopwords)}
+        state = {**self.__dict__, "stopwords": sorted(self.stopwords)}
+        state.pop("_words", None)
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, stopwords=frozenset(state["stopwords"]))
+        self.__dict__.update(state, stopwords=frozenset(state["stopwords"]), _words={})
 
     def analyze(self, text: str) -> Analysis:
         """Preprocess one text, keeping which of the writer's words each token came from."""
@@ -87,9 +93,12 @@ class TextPipeline:
         slang, stopwords, stemmer = self.slang, self.stopwords, self.stemmer
         clean: list[str] = []
         pairs: list[tuple[str, str]] = []
-        # Each distinct word is expanded and stemmed once per text: a 20,000-character text of
-        # one repeated word took 28 ms, mostly stemming the same word again (2026-11-30).
-        done: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+        # Each distinct word is expanded and stemmed once, then remembered (a memo bounded at
+        # _WORD_MEMO words), as words recur within a text and from text to text: a 20,000-
+        # character text of one repeated word took 28 ms, mostly stemming the same word again
+        # (2026-11-30). Remembered across texts, classify_batch of 3,000 200-character
+        # complaints went 2,827-2,952 -> 3,137-3,269/s side by side (2026-12-01).
+        done = self._words
         for word in words:
             seen = done.get(word)
             if seen is None:
@@ -100,6 +109,8 @@ class TextPipeline:
                     for part in parts
                     if part not in stopwords
                 ]
+                if len(done) >= _WORD_MEMO:
+                    done.clear()
                 seen = done[word] = (parts, kept)
             clean += seen[0]
             pairs += seen[1]

@@ -71,6 +71,20 @@ def test_clone_pickle_and_determinism() -> None:
     assert clone(pre).get_params() == pre.get_params()
 
 
+def test_remembered_words_are_bounded_and_not_pickled(monkeypatch: pytest.MonkeyPatch) -> None:
+    from complaint_nlp import pipeline
+
+    monkeypatch.setattr(pipeline, "_WORD_MEMO", 3)
+    words = pipeline.TextPipeline()
+    texts = ["Jln rusak parahhh", "lampu PJU mati", "Jln rusak lagi", "gak diperbaiki2"]
+    first = [words.transform_one(t) for t in texts]
+    assert 0 < len(words._words) <= 3
+    assert pickle.loads(pickle.dumps(words))._words == {}  # nothing remembered is saved
+    fresh = pipeline.TextPipeline()
+    assert [words.transform_one(t) for t in texts] == first
+    assert [fresh.transform_one(t) for t in texts] == first
+
+
 def test_works_inside_a_pipeline() -> None:
     from sklearn.feature_extraction.text import CountVectorizer
 
