@@ -17,7 +17,7 @@ window through the database (:mod:`service.duplicates`), their metrics through
 
 from __future__ import annotations
 
-import argparse
+import logging
 import os
 import secrets
 import socket
@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 
 import complaint_nlp
 from complaint_nlp import ComplaintNLPError, DataFileError, load_routing_table
+from complaint_nlp.cli import OneLineParser
 from service.app import create_app
 from service.auth import is_loopback
 from service.database import Database
@@ -39,7 +40,7 @@ from service.settings import ConfigurationError, Settings, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m service",
         description="Serve the complaint_nlp HTTP API. Settings come from COMPLAINT_* "
         "environment variables; without COMPLAINT_API_KEYS only a loopback address is allowed.",
@@ -160,13 +161,22 @@ def _schema_problem(settings: Settings) -> str | None:
             "`python -m service.migrate` (make migrate)"
         )
     database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
+    quiet = logging.getLogger("complaint_nlp.service")
+    quiet.disabled = True  # logging is not set up yet: the warning below says it in one line
     try:
         database.check_schema()
     except SchemaMismatchError as exc:
         return str(exc)
     except DatabaseUnavailableError:
+        shown = url.render_as_string(hide_password=True)
+        print(
+            f"warning: the database {shown} cannot be reached now; the service starts not ready "
+            "(/readyz and the database routes answer 503) and connects when it is back",
+            file=sys.stderr,
+        )
         return None
     finally:
+        quiet.disabled = False
         database.dispose()
     return None
 

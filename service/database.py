@@ -58,7 +58,8 @@ class Database:
             raise
         except (DBAPIError, PoolTimeoutError) as exc:
             cause = getattr(exc, "orig", None) or exc
-            log.error("database unavailable: %s: %s", type(cause).__name__, cause)
+            said = " ".join(str(cause).split())  # libpq's message spans lines
+            log.error("database unavailable: %s: %s", type(cause).__name__, said)
             raise DatabaseUnavailableError(
                 "the database is unavailable (locked, read-only or unreachable); try again",
                 retry_after=RETRY_AFTER,

@@ -17,11 +17,11 @@ recognised by its tables and recorded as at the revision that makes exactly thos
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -31,6 +31,7 @@ from sqlalchemy import Connection, create_engine, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from complaint_nlp.cli import OneLineParser
 from service.engine import database_engine
 from service.errors import SchemaMismatchError
 from service.settings import ConfigurationError, load_settings
@@ -120,8 +121,21 @@ def upgrade(url: str) -> tuple[str | None, str]:
         engine.dispose()
 
 
-def new_revision(message: str) -> Path:
-    """Write the migration from :func:`head` to the tables the service defines; its path."""
+class NothingToMigrateError(Exception):
+    """The tables the service defines are the ones the migrations already build."""
+
+
+def new_revision(message: str, *, empty: bool = False) -> Path:
+    """Write the migration from :func:`head` to the tables the service defines; its path.
+
+    Raises :class:`NothingToMigrateError` when no table changed, unless ``empty`` asks for a
+    migration to write by hand (a data move), which is then written with no operations.
+    """
+
+    def skip_unchanged(context: Any, revision: Any, directives: list[Any]) -> None:
+        if not empty and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+
     with tempfile.TemporaryDirectory() as folder:
         engine = create_engine(f"sqlite:///{Path(folder) / 'scratch.db'}")
         try:
@@ -130,24 +144,39 @@ def new_revision(message: str) -> Path:
                 command.upgrade(config, "head")
                 latest = ScriptDirectory.from_config(config).get_current_head()
                 number = f"{int(latest or 0) + 1:04d}"
-                script = command.revision(config, message=message, autogenerate=True, rev_id=number)
+                script = command.revision(
+                    config, message=message, autogenerate=True, rev_id=number,
+                    process_revision_directives=skip_unchanged,
+                )  # fmt: skip
         finally:
             engine.dispose()
-    assert script is not None and not isinstance(script, list)
+    if not script:  # the hook dropped it: alembic returns no script
+        raise NothingToMigrateError(
+            f"no table changed since revision {latest}, so no migration was written (pass "
+            "--empty to write one by hand, for a data move)"
+        )
+    assert not isinstance(script, list)
     return Path(script.path)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=COMMAND, description="Bring the database at COMPLAINT_DATABASE_URL to this "
         "release's schema, or write a new migration.",
     )  # fmt: skip
     commands = parser.add_subparsers(dest="command")
     revision = commands.add_parser("revision", help="write a new migration (for developers)")
     revision.add_argument("message", help='what it changes, e.g. "add review queue"')
+    revision.add_argument(
+        "--empty", action="store_true", help="write it even when no table changed (a data move)"
+    )
     args = parser.parse_args(argv)
     if args.command == "revision":
-        print(new_revision(args.message))
+        try:
+            print(new_revision(args.message, empty=args.empty))
+        except NothingToMigrateError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         return 0
     try:
         url = load_settings().database_url

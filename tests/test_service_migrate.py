@@ -149,6 +149,26 @@ def test_a_new_table_is_one_command_from_its_migration(
         engine.dispose()
 
 
+def test_no_table_change_writes_no_migration_unless_asked(scratch_migrations: Path) -> None:
+    versions = sorted((scratch_migrations / "versions").glob("*.py"))
+    with pytest.raises(migrate.NothingToMigrateError, match="no table changed since revision"):
+        migrate.new_revision("add nothing")
+    assert sorted((scratch_migrations / "versions").glob("*.py")) == versions
+    written = migrate.new_revision("move data", empty=True)  # a data move, written by hand
+    assert written.name.startswith(f"{int(migrate.head()):04d}_move_data")
+    assert "op." not in written.read_text()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["-m", "service", "--port", "abc"], ["-m", "service.migrate", "nope"]],
+)
+def test_a_wrong_command_line_is_one_error_line(argv: list[str]) -> None:
+    run = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: ") and len(run.stderr.splitlines()) == 1
+
+
 def test_migrating_an_unreachable_database_is_one_line() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "service.migrate"],

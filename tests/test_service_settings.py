@@ -219,3 +219,15 @@ def test_a_configured_model_that_loads_passes_the_start_check() -> None:
         is None
     )
     assert _model_problem(Settings()) is None  # the shipped model: create_app's not-ready rule
+
+
+def test_an_unreachable_database_is_one_warning_at_start(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from service.__main__ import _schema_problem
+
+    url = "postgresql://desk:rahasia@127.0.0.1:1/x"  # nothing listens on port 1
+    assert _schema_problem(Settings(database_url=url)) is None  # starts, not ready
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("warning: the database postgresql+psycopg://desk:***@127.0.0.1:1/x")
+    assert "rahasia" not in line
