@@ -97,6 +97,7 @@ def adversarial_texts() -> dict[str, str]:
         "rt ", "petugas ", "ketua rt minta ", "aplikasi ",  # cues' first words, eight words apart
         "<a ", "<br>", "&nbsp;", "&amp;", "\\n0812 ", "wa0812",  # markup, written-out breaks
         "(08123456789012345678 5 ", "Bpk Hj. ", "a/n ", "Bapak BUDI ", "Saya ",  # probes 2026-12-01
+        "namaku Budi ", "hp 0812\u200e", "telp kantor 0254 12", "Terima kasih\nBudi ", "a\u200e",
         "jalan \u0440\u0443\u0301\u0441\u0441\u043a\u0438\u0439 中文 عربي ०१२ ",  # mixed scripts
     ]  # fmt: skip
     return reported | {f"{unit!r} repeated": _filled(unit) for unit in units}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import stat
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -17,9 +19,26 @@ def data_file(name: str) -> Path:
     return Path(str(resources.files("complaint_nlp") / "data" / name))
 
 
+#: The largest data file read (the shipped ones are under 1 MB).
+MAX_DATA_FILE_BYTES = 20_000_000
+
+
+def read_data_text(path: Path) -> str:
+    """The UTF-8 text of the data file at ``path``. Only a regular file of at most
+    :data:`MAX_DATA_FILE_BYTES` is read: ``COMPLAINT_ROUTING_TABLE=/dev/zero`` read for ever.
+    ``OSError`` and ``UnicodeDecodeError`` are left to the caller, who names the file's role."""
+    with path.open("rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise DataFileError(f"{path}: not a regular file")
+        data = f.read(MAX_DATA_FILE_BYTES + 1)
+    if len(data) > MAX_DATA_FILE_BYTES:
+        raise DataFileError(f"{path}: larger than {MAX_DATA_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
+
+
 def _lines(path: Path) -> list[tuple[int, str]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_data_text(path)
     except FileNotFoundError:
         raise DataFileError(f"data file not found: {path}") from None
     except UnicodeDecodeError as exc:

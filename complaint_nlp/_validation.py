@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
+from typing import Any
 
 from complaint_nlp.exceptions import InvalidInputError
 
@@ -21,11 +22,25 @@ def ensure_text(value: object, name: str = "text") -> str:
     return value
 
 
+class RepeatedKeyError(ValueError):
+    """A JSON object names a key twice (raised by :func:`unique_keys`)."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``'s ``object_pairs_hook``: the object, unless it names a key twice (the
+    last value won silently, so a log reading the first saw another complaint)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise RepeatedKeyError("names a key twice in one object")
+    return found
+
+
 def ensure_texts(values: object, name: str = "texts") -> list[str]:
-    """Return ``values`` as a list of ``str``, naming the first item that is not text."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+    """Return ``values`` as a list of ``str``, naming the first item that is not text. A set or
+    a mapping is refused: its order is not the caller's, or its keys would be classified."""
+    if isinstance(values, (str, bytes, Set, Mapping)) or not isinstance(values, Iterable):
         raise InvalidInputError(
-            f"{name} must be an iterable of str (e.g. a list), got {type(values).__name__}"
+            f"{name} must be an iterable of str in order (e.g. a list), got {type(values).__name__}"
         )
     texts = list(values)
     for i, item in enumerate(texts):

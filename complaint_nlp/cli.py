@@ -288,6 +288,21 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def _most_workers() -> int:
+    """Twice the cores this process may use: each worker loads the model (about 150 MB), and
+    "--workers 99999" started processes until the machine ran out of memory."""
+    return 2 * len(os.sched_getaffinity(0))
+
+
+def _workers(value: str) -> int:
+    number = _whole_number(value)
+    if number > _most_workers():
+        raise argparse.ArgumentTypeError(
+            f"at most {_most_workers()} (twice this machine's cores), got {number}"
+        )
+    return number
+
+
 def _whole_number(value: str, least: int = 1) -> int:
     try:
         number = int(value)
@@ -363,8 +378,9 @@ def _parser() -> argparse.ArgumentParser:
             f"text over {MAX_TEXT_CHARS:,} characters",
         )
         p.add_argument(
-            "--workers", type=_whole_number, default=1, help="processes classifying in parallel"
-        )
+            "--workers", type=_workers, default=1,
+            help=f"processes classifying in parallel, 1 to {_most_workers()} (twice the cores)",
+        )  # fmt: skip
         p.add_argument("--chunk-size", type=_whole_number, default=1000, help="rows per batch")
         p.add_argument("--model", type=Path, help="model folder (default: the shipped model)")
         p.add_argument("--no-progress", action="store_true", help="hide the progress bar")

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from complaint_nlp._resources import PathLike, resolve
+from complaint_nlp._resources import PathLike, read_data_text, resolve
 from complaint_nlp._validation import ensure_text
 from complaint_nlp.exceptions import DataFileError
 from complaint_nlp.normalize import normalize
@@ -223,7 +223,7 @@ class CueSet:
         """The parsed, validated cues; a bad file is a :class:`DataFileError` naming it."""
         file = resolve(self.path, DEFAULT_FILE)
         try:
-            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+            raw = tomllib.loads(read_data_text(file))
             spec = _CueFile.model_validate(raw)
         except FileNotFoundError:
             raise DataFileError(f"data file not found: {file}") from None

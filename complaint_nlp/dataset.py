@@ -78,7 +78,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def malformed_csv(path: PathLike, line: int, exc: csv.Error) -> DataFileError:
+    """The csv module's complaint about ``path`` as one line naming the file and the line
+    ("field larger than field limit (131072)" read as a crash in a script)."""
+    message = str(exc)
+    if "field limit" in message:
+        message = f"a field is longer than {csv.field_size_limit():,} characters"
+    return DataFileError(f"{path}:{line}: not a readable CSV row: {message}")
+
+
 def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
+    reader = None
     try:
         # utf-8-sig: a spreadsheet's "CSV UTF-8" starts with a byte-order mark, which read as
         # part of the first column's name ("missing column(s) complaint_id").
@@ -92,6 +102,8 @@ def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
         raise DataFileError(f"data file not found: {path}") from None
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except csv.Error as exc:
+        raise malformed_csv(path, reader.line_num + 1 if reader else 1, exc) from None
 
 
 def _read_mapping(path: PathLike, key: str, value: str, allowed: Iterable[str]) -> dict[str, str]:

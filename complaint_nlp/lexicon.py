@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from complaint_nlp._resources import PathLike, resolve
+from complaint_nlp._resources import PathLike, read_data_text, resolve
 from complaint_nlp._validation import ensure_text
 from complaint_nlp.cues import _trie, _triggers
 from complaint_nlp.exceptions import DataFileError
@@ -43,7 +43,7 @@ class SafetyLexicon:
         file = resolve(self.path, "safety_signals.txt")
         compiled = []
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            lines = read_data_text(file).splitlines()
         except FileNotFoundError:
             raise DataFileError(f"data file not found: {file}") from None
         for number, raw in enumerate(lines, start=1):

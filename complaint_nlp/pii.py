@@ -1,5 +1,6 @@
 """Masking personal data: NIK numbers, Indonesian phone numbers, e-mail addresses and the
-names writers give for themselves or others ("nama saya ...", "atas nama ...", "Pak Budi").
+names writers give for themselves or others ("nama saya ...", "atas nama ...", "Pak Budi", a
+signature after "Terima kasih").
 
 Used before a complaint is logged, stored or shown: ``[NIK]``, ``[TELEPON]``, ``[EMAIL]`` and
 ``[NAMA]`` replace them. Ordinary numbers (RT/RW, house numbers, years, amounts) are left alone.
@@ -21,6 +22,36 @@ __all__ = ["mask_pii"]
 # Characters that hide personal data from the patterns: zero-width spaces and joiners, the word
 # joiner, the byte-order mark and the soft hyphen ("nama saya\u200bBudi", "0812\u200b3456...").
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Characters a reader does not see, which split a name or a number for the patterns: Unicode's
+# default-ignorable code points (soft hyphen, zero-width joiners, direction marks, the word
+# joiner, the byte-order mark, variation selectors, tags). Next to a letter or a digit they are
+# removed ("Bu\u00addi", "0812\u200e3456\u200e7890", WhatsApp's marks around a copied number),
+# but a zero-width space, which separates words, becomes a space ("Bu\u200bdi" stays two words).
+# A soft hyphen only inside a word or number: the 57 in the Surabaya complaints are bytes of
+# emoji decoded as cp1252 ("\u00f0\u0178\u02dc\u00ad"), left as they are.
+_IGNORABLE = re.compile(
+    r"(?<=[^\W_])\u00ad+(?=[^\W_])"
+    r"|[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    r"\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]+"
+)
+# A combining mark on a digit ("0\u0301812..."): removed, as no digit carries one.
+_MARKED_DIGIT = re.compile(
+    r"(?<=\d)[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
+def _unseen(match: re.Match[str]) -> str:
+    """What stands for a run of ignorable characters: nothing, a space for a zero-width space
+    between words, or the run itself where it touches no letter or digit (an emoji's joiner
+    and variation selector: "\U0001f647\u200d\u2640\ufe0f" stays one picture)."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if not (before.isalnum() or after.isalnum()):
+        return match.group(0)
+    return " " if "\u200b" in match.group(0) else ""
+
+
 # An emoji keycap digit ("0\ufe0f\u20e3") becomes its digit, as "&nbsp;" becomes a space.
 _KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")
 # Dashes NFKC keeps as they are: read as "-" ("0812\u20133456\u20137890").
@@ -82,11 +113,14 @@ _EMAIL = re.compile(
     r"(?:@[\w-]++(?:\.[\w-]++)++"
     r"|\s{0,3}+@\s{0,3}+[\w-]++(?:\.[\w-]++)*?\.(?:com|net|org|id|info|biz|edu|gov)(?!\.?[\w-]))"
 )
-# Spelled out or cut short: "budi(at)gmail.com", "budi [at] gmail [dot] com", "budi@gmail".
+# Spelled out or cut short: "budi(at)gmail.com", "budi [at] gmail [dot] com", "budi@gmail",
+# "budi at gmail dot com".
 _EMAIL_SPELLED = re.compile(
     r"(?i)(?<![\w.+-])[\w.+-]++"
     r"(?:\s?+[\[(]at[\])]\s?+[\w-]++(?:\s?+(?:\.|[\[(]dot[\])])\s?+[\w-]++)++"
-    r"|\s{0,3}+@\s{0,3}+(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)(?![\w-])(?!\.\w))"
+    r"|\s{0,3}+@\s{0,3}+(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)(?![\w-])(?!\.\w)"
+    r"|\s++at\s++(?:gmail|yahoo|ymail|hotmail|outlook|icloud|live)"
+    r"(?:\s*+(?:\.|\bdot\b)\s*+[a-z]++)?(?![\w-]))"
 )
 _SEP = r"(?:[.\-]| {1,2})?"
 # NIK / KK: 16 digits, possibly grouped with spaces (one or two), dots or dashes, and not part
@@ -100,15 +134,29 @@ _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 # readable (2026-12-01).
 _LABELLED_NIK = re.compile(
     r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|nomor\s+induk\s+kependudukan)\b"
-    r"\s*+(?:[:.=]|no\.?|nomor)?\s*+((?:[\dOoIil][ .\-/]?){11,17}\d)(?![ .\-/]?\d)"
+    r"\s*+(?:saya\s++|sy\s++)?(?:[:.=]|no\.?|nomor)?\s*+"
+    r"((?:[\dOoIil][ .\-/]?){11,17}(?:\d|[OoIil](?!\w)))(?![ .\-/]?\d)"
+)
+# A phone label ("hp", "WA", "Telp/WA :", "telp kantor").
+_PHONE_LABEL = (
+    r"(?i)\b(?:hp|wa|whatsapp|telp|tlp|telepon|telpon|kontak)\b[\s:./=-]{0,4}+"
+    r"(?:(?:kantor|rumah|rmh|saya|sy)\b[\s:./=-]{0,4}+)?"
 )
 # After its label ("hp", "WA", "Telp/WA :"), a mobile number without its 0, with a letter O
 # for it, or with commas between the groups ("hp 812-3456-7890", "O812 3456 7890", "0821,1234,
 # 5678").
 _LABELLED_PHONE = re.compile(
-    r"(?i)\b(?:hp|wa|whatsapp|telp|tlp|telepon|telpon|kontak)\b[\s:./=-]{0,4}+(?:wa\b[\s:.=-]{0,3}+)?"
+    rf"{_PHONE_LABEL}(?:wa\b[\s:.=-]{{0,3}}+)?"
     r"((?:\+?62|[0O])?[ .\-]?8(?:[ .,\-/]?\d){8,11}+)(?![ .,\-/]?\d)"
 )
+# After the same labels, a landline: an area code and six to eight digits ("telp kantor
+# 021-5551234", "(0254) 123456").
+_LABELLED_LANDLINE = re.compile(
+    rf"{_PHONE_LABEL}((?:\+?62[ .\-]?|\(?0)[1-79]\d{{1,2}}\)?[ .\-]?\d{{3,4}}[ .\-]?\d{{2,4}})"
+    r"(?![ .,\-/]?\d)"
+)
+# What _LABELLED_LANDLINE's number needs: an area code and six digits.
+_LOOSE_LANDLINE = re.compile(r"(?:0|62)[1-79]\d{1,2}\)?[ .\-]?\d{3}")
 _PHONE_LABELS = ("hp", "wa", "tel", "tlp", "kontak")
 # What _LABELLED_PHONE's number needs: an 8 and eight more digits.
 _LOOSE_MOBILE = re.compile(r"8(?:[ .,\-/]?\d){8}")
@@ -132,8 +180,13 @@ _PHONE = re.compile(
 
 # A word, or a title or an initial with its dot when another word follows ("Hj. Siti",
 # "M.Iqbal"); not another "a.n" or "a/n" ("a/n " repeated masked 2,500 "a"s: 12.1 ms for 20,000
-# characters). Words are apart by spaces on one line, or by an initial's dot.
-_NAME_WORD = r"(?!a\s?[./]\s?n\b)[^\W\d_](?:\w{0,2}\.(?=[^\S\n]*[^\W\d_])|[\w'-]*)"
+# characters), nor another introducer, so that the name after it is found too ("nama saya Budi
+# dan nama istri saya Siti": the first name's words had taken the second introducer). Words
+# are apart by spaces on one line, or by an initial's dot.
+_NAME_WORD = (
+    r"(?!a\s?[./]\s?n\b|(?:nama|namanya|namaku|bernama)\b|(?:atas|dengan)\s+nama\b)"
+    r"[^\W\d_](?:\w{0,2}\.(?=[^\S\n]*[^\W\d_])|[\w'-]*)"
+)
 _NAME_GAP = r"(?:(?<=\.)[^\S\n]*|[^\S\n]+)"
 _RELATIVES = r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua"
 # Form fields that hold a person's name ("Nama Pemohon :", "Pelapor :").
@@ -150,9 +203,9 @@ _NAME = re.compile(
     rf"(?i)\b(nama\s+(?:lengkap\s+)?(?:(?:{_RELATIVES})\s+)?(?:saya|sy|kami)\b(?:\s+adalah\b)?"
     rf"|nama(?:\s+(?:{_PERSON_FIELDS}))?\s*:|(?:pelapor|pemohon|pengadu)\s*:"
     rf"|(?:atas|dengan)\s+nama(?:\s+(?:(?:{_RELATIVES})\s+)?(?:saya|sy)\b)?"
-    r"|a\.\s?n\b\.?|a/n\b\.?|an\.(?=\s?(?-i:[A-Z]))|bernama|namanya(?=\s*[:,]?\s*(?-i:[A-Z]))"
+    r"|a\.\s?n\b\.?|a/n\b\.?|an\.(?=\s?(?-i:[A-Z]))|bernama|nama(?:nya|ku)(?=\s*[:,]?\s*(?-i:[A-Z]))"
     r"|hormat\s+(?:saya|kami)\b(?=\s*,?\s*(?-i:[A-Z])))"
-    rf"(\s*+[:,]?\s*+[\"'\u201c\u2018(]?)({_NAME_WORD}(?:{_NAME_GAP}{_NAME_WORD}){{0,4}})"
+    rf"(\s*+[:,\-]?\s*+[\"'\u201c\u2018(]?)({_NAME_WORD}(?:{_NAME_GAP}{_NAME_WORD}){{0,4}})"
 )
 _NAME_STOP = frozenset(
     {
@@ -175,6 +228,7 @@ _NAME_STOP = frozenset(
         "pemerintah", "pemkot", "pemkab", "koperasi", "toko", "perusahaan", "instansi",
         # what follows "saya" in a sentence about the writer ("Saya Asli warga ...")
         "asli", "bekerja", "kos", "ngekos", "merupakan", "hanya", "cuma", "seorang", "selalu",
+        "bukti",
     }
 )  # fmt: skip
 # Kept before a name ("atas nama Ibu Siti"), and not a name themselves ("atas nama ibu saya").
@@ -317,6 +371,35 @@ _SELF = re.compile(
 # Masked as an introduced name, but for the words that may follow "saya" in a sentence.
 _self_named = functools.partial(
     _mask_name, skip=_TITLES | _HONORIFICS, ends=_INTRODUCED_ENDS | _SENTENCE, most_skipped=2
+)
+
+# A signature: a name alone on the last line, after a closing ("Terima kasih.\nBudi Santoso",
+# "Salam,\nSiti"); capitalised words only, not a role, a place or an institution ("Warga
+# Surabaya", "Ketua RT 05"). 28 such in the 10,064 Surabaya complaints (a helper's count).
+_SIGNED = re.compile(
+    r"((?i:terima\s?kasih|terimakasih|trima\s?kasih|makasih|salam|wassalam\w*|hormat\s+kami"
+    r"|regards|wr\.?\s?wb\b))"
+    r"([^\n]{0,40}+\n\s*+)"
+    r"([A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+)(?=[^\S\n]*[.,]?\s*+$)"
+)
+_sign = functools.partial(
+    _mask_name, skip=frozenset(), ends=_INTRODUCED_ENDS | _SENTENCE, most_skipped=0
+)
+_SIGN_OFF = re.compile(r"(?i)alaikum|salam|rahmat|barakat|\bw[rb]\b|\bamin\b|\baamiin\b")
+
+
+def _signed(match: re.Match[str], text: str) -> str | None:
+    """A signature masked (see _mask_name), unless its line is a greeting ("Wassalamu'alaikum
+    Wr. Wb.")."""
+    if _SIGN_OFF.search(match.group(3)):
+        return None
+    return _sign(match, text)
+
+
+# A last line of one to four capitalised words, looked for in the last 80 characters: 215 of the
+# 10,064 Surabaya complaints end so, where 645 have a line break and a closing word.
+_LAST_LINE = re.compile(
+    r"\n[^\S\n]*+[A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+[^\S\n]*[.,]?\s*$"
 )
 
 #: Substrings (of the lower-cased view) without which _NAME, or _TITLED, cannot match.
@@ -472,7 +555,8 @@ def _substitute(
 def mask_pii(text: str, *, names: bool = True) -> str:
     """Return ``text`` with NIK numbers, phone numbers, e-mails and introduced names replaced by
     placeholders; everything else is left as written, but for a space written as an HTML
-    entity ("&nbsp;"), which becomes a space.
+    entity ("&nbsp;"), which becomes a space, and invisible characters next to a letter or a
+    digit, which go (a zero-width space becomes a space).
 
     The patterns read the text with digits of any script, full-width forms and invisible
     characters folded to plain ASCII, and tags and written-out line breaks ("<br>", "\\n") as
@@ -495,11 +579,13 @@ def mask_pii(text: str, *, names: bool = True) -> str:
         text = _SPACE_ENTITY.sub(" ", text)
     if "\u20e3" in text:
         text = _KEYCAP.sub(r"\1", text)
+    if not text.isascii():
+        text = _MARKED_DIGIT.sub("", _IGNORABLE.sub(_unseen, text))
     view = _view(text)
     if "@" in view:
         text, view = _substitute(_EMAIL, _placeholder("[EMAIL]"), text, view)
     lowered = view.lower()
-    if "at)" in lowered or "at]" in lowered or "@" in view:
+    if "at)" in lowered or "at]" in lowered or "@" in view or " at " in lowered:
         text, view = _substitute(_EMAIL_SPELLED, _placeholder("[EMAIL]"), text, view)
     if _NIK_CANDIDATE.search(view):
         text, view = _substitute(_NIK, _placeholder("[NIK]"), text, view)
@@ -512,6 +598,8 @@ def mask_pii(text: str, *, names: bool = True) -> str:
     if _LOOSE_MOBILE.search(view) and any(label in lowered for label in _PHONE_LABELS):
         # Masking a labelled number leaves no run that was not there before.
         text, view = _substitute(_LABELLED_PHONE, _labelled_phone, text, view)
+    if _LOOSE_LANDLINE.search(view) and any(label in lowered for label in _PHONE_LABELS):
+        text, view = _substitute(_LABELLED_LANDLINE, _labelled_phone, text, view)
     if runs:
         before = text
         text, view = _substitute(_RUN, _numbers_in_run, text, view)
@@ -532,4 +620,6 @@ def mask_pii(text: str, *, names: bool = True) -> str:
         text, view = _substitute(_SELF, _self_named, text, view)
     if any(hint in lowered for hint in _TITLE_HINTS):
         text, view = _substitute(_TITLED, _titled, text, view)
+    if "\n" in view and _LAST_LINE.search(view, max(0, len(view) - 80)):
+        text, view = _substitute(_SIGNED, _signed, text, view)
     return text

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from complaint_nlp._resources import PathLike, data_file
+from complaint_nlp._resources import PathLike, data_file, read_data_text
 from complaint_nlp.cues import CueSet
 from complaint_nlp.exceptions import DataFileError, InvalidInputError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
@@ -164,7 +164,7 @@ class RoutingTable(_Strict):
 @functools.lru_cache(maxsize=8)
 def _load(path: Path) -> RoutingTable:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_data_text(path))
     except FileNotFoundError:
         raise DataFileError(f"routing table not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:  # a folder, no permission, not UTF-8

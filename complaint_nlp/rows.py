@@ -25,7 +25,12 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
-from complaint_nlp._validation import MAX_TEXT_CHARS, complaint_text
+from complaint_nlp._validation import (
+    MAX_TEXT_CHARS,
+    RepeatedKeyError,
+    complaint_text,
+    unique_keys,
+)
 from complaint_nlp.columns import CarriedColumns
 from complaint_nlp.exceptions import InvalidInputError, MalformedRowError, UndecodableInputError
 
@@ -245,7 +250,10 @@ def _jsonl_rows(
             continue
         number, line = number + 1, lines.number
         try:
-            item = json.loads(raw)
+            item = json.loads(raw, object_pairs_hook=unique_keys)
+        except RepeatedKeyError as exc:  # as the HTTP API refuses it
+            yield MalformedRowError(f"line {line}: {exc}")
+            continue
         except json.JSONDecodeError as exc:
             yield MalformedRowError(f"line {line}: not JSON ({exc.msg})")
             continue

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from complaint_nlp.cli import OneLineParser
+from complaint_nlp.dataset import malformed_csv
 from complaint_nlp.exceptions import ComplaintNLPError, DataFileError
 
 
@@ -66,10 +67,13 @@ def read_rows(path: Path, columns: Iterable[str]) -> list[dict[str, str]]:
     """The rows of the CSV at ``path``, which must have ``columns`` and a row."""
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        missing = set(columns) - set(reader.fieldnames or ())
-        if missing:
-            raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-        rows = list(reader)
+        try:
+            missing = set(columns) - set(reader.fieldnames or ())
+            if missing:
+                raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+            rows = list(reader)
+        except csv.Error as exc:
+            raise malformed_csv(path, reader.line_num + 1, exc) from None
     if not rows:
         raise DataFileError(f"{path}: no rows")
     return rows

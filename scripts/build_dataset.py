@@ -17,6 +17,9 @@ from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP
 from complaint_nlp.dataset import build_dataset, write_dataset
 from complaint_nlp.exceptions import InvalidInputError
 
+#: The most months --test-months or --validation-months may hold (ten years).
+MAX_MONTHS = 120
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = arguments(__doc__)
@@ -61,10 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the processed table to write (datasets/processed/complaints.csv)",
     )
     args = parser.parse_args(argv)
-    # 0 made an empty test split (training then failed after minutes), -1 a backwards range.
+    # 0 made an empty test split (training then failed after minutes), -1 a backwards range,
+    # 99999 a date before year 1.
     for name in ("test_months", "validation_months"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+        if not 1 <= getattr(args, name) <= MAX_MONTHS:
+            parser.error(f"--{name.replace('_', '-')} must be 1 to {MAX_MONTHS}")
     if args.output.is_dir():
         parser.error(f"--output {args.output} is a folder; give the CSV file to write")
     writable(parser, "--output", args.output)

@@ -1,7 +1,7 @@
 """Evaluate saved models side by side with a plain TF-IDF + LinearSVC and a majority baseline.
 
-    python scripts/evaluate.py models/complaint-classifier/1.12.0 [more models] [--output reports/]
-    python scripts/evaluate.py models/complaint-classifier/1.12.0 --labelled other-city.csv
+    python scripts/evaluate.py models/complaint-classifier/1.13.0 [more models] [--output reports/]
+    python scripts/evaluate.py models/complaint-classifier/1.13.0 --labelled other-city.csv
 
 Gold test (default): a release model was fitted on every gold row, the test months included, so
 scoring it there would score training data; its *recipe* (same code, data, seed, operating
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _cli import arguments, run, writable
 from _paths import PROCESSED, REPORTS
 
-from complaint_nlp.dataset import Record, read_dataset
+from complaint_nlp.dataset import Record, malformed_csv, read_dataset
 from complaint_nlp.evaluation import evaluate
 from complaint_nlp.exceptions import ComplaintNLPError, DataFileError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
@@ -42,7 +42,11 @@ def read_labelled(path: Path) -> list[Record]:
     """The complaints of a labelled CSV as test records (every label checked)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
-            return _labelled_rows(path, csv.DictReader(f))
+            reader = csv.DictReader(f)
+            try:
+                return _labelled_rows(path, reader)
+            except csv.Error as exc:
+                raise malformed_csv(path, reader.line_num + 1, exc) from None
     except UnicodeDecodeError as exc:
         raise DataFileError(
             f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as "

@@ -148,6 +148,16 @@ def _model_problem(settings: Settings) -> str | None:
     return None
 
 
+def _sqlite_or_empty(file: Path) -> bool:
+    """Whether ``file`` starts as an SQLite database does (or is empty: no schema yet)."""
+    try:
+        with file.open("rb") as f:
+            head = f.read(16)
+    except OSError:  # no permission, say: connecting tells which
+        return True
+    return not head or head == b"SQLite format 3\x00"
+
+
 def _schema_problem(settings: Settings) -> str | None:
     """Why the service must not start on its database; ``None`` also when the database cannot be
     reached now (the service then starts not ready, and checks again when it is back)."""
@@ -160,6 +170,9 @@ def _schema_problem(settings: Settings) -> str | None:
             f"COMPLAINT_DATABASE_URL: no database file {file}; make it with "
             "`python -m service.migrate` (make migrate)"
         )
+    if file not in (None, "", ":memory:") and not _sqlite_or_empty(Path(str(file))):
+        # It started, answered 503 on /readyz and logged "file is not a database" for ever.
+        return f"COMPLAINT_DATABASE_URL: {file} is not an SQLite database"
     database = Database(settings.database_url, timeout=settings.database_timeout_seconds)
     quiet = logging.getLogger("complaint_nlp.service")
     quiet.disabled = True  # logging is not set up yet: the warning below says it in one line

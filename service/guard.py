@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope
 
+from complaint_nlp._validation import RepeatedKeyError, unique_keys
 from service.auth import BEFORE_BODY
 from service.errors import BadRequestError
 from service.limits import BodyLimits, check_items, check_json, read_body
@@ -68,9 +69,12 @@ class GuardedRoute(APIRoute):
                 check_items(body, bounds.max_items)
             receive = _replay(body, request.receive)
             try:
-                parsed = json.loads(body, object_pairs_hook=_unique_keys)
-            except BadRequestError:
-                raise
+                parsed = json.loads(body, object_pairs_hook=unique_keys)
+            except RepeatedKeyError:
+                # Not the key: the body is not quoted back (it may hold personal data).
+                raise BadRequestError(
+                    "the body names a key twice in one object; send each key once"
+                ) from None
             except Exception:  # FastAPI parses it again and says what is wrong
                 return await handler(Request(request.scope, receive))
             return await handler(_Parsed(request.scope, receive, parsed))
@@ -87,15 +91,6 @@ class _Parsed(Request):
 
     async def json(self) -> Any:
         return self.parsed
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``json.loads``'s ``object_pairs_hook``: the object, unless it names a key twice."""
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        # Not the key: the body is not quoted back (it may hold personal data).
-        raise BadRequestError("the body names a key twice in one object; send each key once")
-    return found
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -107,11 +107,20 @@ def check_items(body: bytes, max_items: int) -> None:
                 )
 
 
-def check_text_lengths(texts: Sequence[str], max_chars: int, *, batch: bool = True) -> None:
-    """413 naming the first text over ``max_chars`` characters (its item, in a ``batch``)."""
+def check_text_lengths(
+    texts: Sequence[str], max_chars: int, *, batch: bool = True, max_total: int | None = None
+) -> None:
+    """413 naming the first text over ``max_chars`` characters (its item, in a ``batch``), or
+    the batch when its texts hold more than ``max_total`` characters in all."""
     for i, text in enumerate(texts):
         if len(text) > max_chars:
             where = f"item {i}: " if batch else ""
             raise ContentTooLargeError(
                 f"{where}text has {len(text)} characters, the limit is {max_chars}"
             )
+    total = sum(map(len, texts))
+    if max_total is not None and total > max_total:
+        raise ContentTooLargeError(
+            f"the batch's texts hold {total} characters in all, the limit is {max_total}: "
+            "send them in smaller batches"
+        )

@@ -35,6 +35,10 @@ from service.errors import REQUEST_ID
 log = logging.getLogger("complaint_nlp.service")
 #: A caller's request id is kept only if it is a plain token (it goes into logs and headers).
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+#: Ten digits or more, one separator apart at most: a phone number or a NIK in a caller's id
+#: ("36040112_0385_0001" passed mask_pii) unless the id is hexadecimal (a UUID, nginx's id).
+_LONG_NUMBER = re.compile(r"\d(?:[._-]?\d){9}")
+_HEX_ID = re.compile(r"(?=[0-9-]*[a-fA-F])[0-9a-fA-F-]+")
 #: nginx's code for a client that closed its connection before the answer.
 CLIENT_CLOSED = 499
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -154,7 +158,11 @@ class TracingMiddleware(HttpMiddleware):
         start = time.perf_counter()
         given = Headers(scope=scope).get("x-request-id", "")
         # Not a caller's id with a phone number or a NIK in it ("WA-0812..."): it is logged.
-        plain = _REQUEST_ID.fullmatch(given) and mask_pii(given, names=False) == given
+        plain = (
+            _REQUEST_ID.fullmatch(given)
+            and mask_pii(given, names=False) == given
+            and (_HEX_ID.fullmatch(given) or not _LONG_NUMBER.search(given))
+        )
         request_id = given if plain else uuid.uuid4().hex
         scope[REQUEST_ID] = request_id
         status = 500  # if the app fails before it starts a response

@@ -132,6 +132,14 @@ def is_well_formed(value: str) -> bool:
     return True
 
 
+def _one_line(value: str) -> str:
+    """An id or a name: no line break or other control character (a reviewer's "a\r\nb" was
+    stored, a cell of two lines in the export; a log line could be forged the same way)."""
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise ValueError("must be one line, without control characters")
+    return value
+
+
 def _known_unit(value: str) -> str:
     if value not in UNITS:
         raise ValueError("unknown unit code; use one of the codes of GET /v1/model labels.unit")
@@ -140,10 +148,15 @@ def _known_unit(value: str) -> str:
 
 #: Text as people write it: any Unicode a UTF-8 answer can carry.
 Text = Annotated[str, AfterValidator(_well_formed)]
-#: A complaint id or a reviewer's name. The length is checked before ``_well_formed`` (a limit
-#: after it reads "at most 200 items after validation", for characters).
-ShortText = Annotated[str, Field(max_length=200), AfterValidator(_well_formed)]
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_well_formed)]
+#: A complaint id or a reviewer's name: one line, not blank (an id "" or "  " was answered as
+#: given). The length is checked before ``_well_formed`` (a limit after it reads "at most 200
+#: items after validation", for characters).
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=200),
+    AfterValidator(_well_formed),
+    AfterValidator(_one_line),
+]
 UnitCode = Annotated[
     str, Field(max_length=40, json_schema_extra={"enum": list(UNITS)}), AfterValidator(_known_unit)
 ]
@@ -163,12 +176,14 @@ class ClassifyRequest(_Request):
         min_length=1, examples=[_EXAMPLE], description="the complaint, as written (at most "
         "COMPLAINT_MAX_TEXT_CHARS characters, 20,000 by default)"
     )  # fmt: skip
-    id: ShortText | None = Field(default=None, examples=["LAPOR-2025-000123"])
+    id: Name | None = Field(default=None, examples=["LAPOR-2025-000123"])
 
 
 class BatchRequest(_Request):
     items: list[ClassifyRequest] = Field(
-        min_length=1, description="at most COMPLAINT_MAX_BATCH_ITEMS (1,000 by default)"
+        min_length=1,
+        description="at most COMPLAINT_MAX_BATCH_ITEMS (1,000 by default), "
+        "holding at most COMPLAINT_MAX_BATCH_CHARS characters of text (1,000,000 by default)",
     )
 
     @classmethod

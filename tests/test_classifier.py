@@ -96,7 +96,7 @@ def test_bad_input(linear_model: ComplaintClassifier, bad: object) -> None:
         linear_model.classify(bad)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("bad", ["jalan rusak", [1, 2], None])
+@pytest.mark.parametrize("bad", ["jalan rusak", [1, 2], None, {"jalan", "lampu"}, {"jalan": 1}])
 def test_bad_batch_input(linear_model: ComplaintClassifier, bad: object) -> None:
     with pytest.raises(InvalidInputError):
         linear_model.classify_batch(bad)  # type: ignore[arg-type]

@@ -163,6 +163,7 @@ def write_jsonl(path: Path, *items: object) -> Path:
         ),
         (["triage", "{csv}", "--window", "-1"], "argument --window: must be at least 1, got -1"),
         (["classify", "{csv}", "--workers", "0"], "argument --workers: must be at least 1, got 0"),
+        (["classify", "{csv}", "--workers", "99999"], "(twice this machine's cores), got 99999"),
         (
             ["classify", "{csv}", "--chunk-size", "x"],
             "argument --chunk-size: expected a whole number",

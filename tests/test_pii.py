@@ -48,6 +48,10 @@ def test_labelled_nik_that_is_not_sixteen_digits(text: str, masked: str) -> None
         ("hp: O812 3456 7890", "hp: [TELEPON]"),
         ("Telp/WA 0821,1234,5678", "Telp/WA [TELEPON]"),
         ("WA: +62 812 3456 7890", "WA: [TELEPON]"),
+        # a landline or a mobile after "telp kantor", "hp saya" (a hostile probe, 2026-12-01)
+        ("telp kantor 021-5551234", "telp kantor [TELEPON]"),
+        ("Telp/WA : (0254) 123456 ya", "Telp/WA : [TELEPON] ya"),
+        ("hp saya 0812 3456 7890", "hp saya [TELEPON]"),
     ],
 )
 def test_labelled_phone_numbers_written_loosely(text: str, masked: str) -> None:
@@ -56,7 +60,7 @@ def test_labelled_phone_numbers_written_loosely(text: str, masked: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["jam 8 pagi hp rusak", "telp 021-5551234", "bayar (at) least", "hp 812 3456 mati"],
+    ["jam 8 pagi hp rusak", "telp 021 lalu", "bayar (at) least", "hp 812 3456 mati", "hp 2023 1"],
 )
 def test_no_mobile_number_after_a_phone_label_stays(text: str) -> None:
     assert mask_pii(text) == text
@@ -137,6 +141,15 @@ def test_phone_formats(phone: str) -> None:
         ("62 812 3456 7890 62 813 9876 5432", "[TELEPON] [TELEPON]"),
         ("hp 0812<br>3456<br>7890", "hp [TELEPON]"),
         ("hp 0812 / 3456 / 7890", "hp [TELEPON]"),
+        # invisible characters inside a name or a number (a hostile probe, 2026-12-01)
+        ("nama saya Bu\u00addi Santoso", "nama saya [NAMA]"),
+        ("hp 0812\u200e3456\u200e7890", "hp [TELEPON]"),
+        ("NIK 3604\u20600112\ufeff0385\U000e00410001", "NIK [NIK]"),
+        ("hp 0\u03018123456\u034f7890", "hp [TELEPON]"),
+        ("wa \u202a+62 812-3456-7890\u202c", "wa \u202a[TELEPON]"),
+        ("budi.san\u200dtoso@gmail.com", "[EMAIL]"),
+        ("ktp saya 360401120385000l", "ktp saya [NIK]"),
+        ("surel budi at gmail dot com ya", "surel [EMAIL] ya"),
         # numbers side by side that are nobody's
         (
             "08 12 2023 jam 10, rt 08 rw 12 no 34 56 78 90",
@@ -238,7 +251,15 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("Pak Budi Santoso petugas loket minta uang", "Pak [NAMA] petugas loket minta uang"),
         ("sudah lapor ke Bu Siti di kelurahan", "sudah lapor ke Bu [NAMA] di kelurahan"),
         ("Mohon Pak Camat Hendra menindak", "Mohon Pak Camat [NAMA] menindak"),
-        ("nama saya\u200bBudi warga RT 03", "nama saya\u200b[NAMA] warga RT 03"),
+        ("nama saya\u200bBudi warga RT 03", "nama saya [NAMA] warga RT 03"),
+        # a second introducer inside the first name's five words (a hostile probe, 2026-12-01)
+        ("Nama saya Budi dan nama istri saya Siti", "Nama saya [NAMA] dan nama istri saya [NAMA]"),
+        ("KTP atas nama Budi dan atas nama Siti", "KTP atas nama [NAMA] dan atas nama [NAMA]"),
+        ("namaku Budi, warga RT 2", "namaku [NAMA], warga RT 2"),
+        ("nama saya - Budi Santoso", "nama saya - [NAMA]"),
+        # a signature: a name alone on the last line, after a closing
+        ("Jalan rusak.\nTerima kasih.\nBudi Santoso", "Jalan rusak.\nTerima kasih.\n[NAMA]"),
+        ("lampu mati\\nSalam,\\nSiti A.", "lampu mati\\nSalam,\\n[NAMA]"),
         ("Nama lengkap: Budi Santoso", "Nama lengkap: [NAMA]"),
         ("Nama lengkap : Budi Santoso, alamat Kasemen", "Nama lengkap : [NAMA], alamat Kasemen"),
         ("nama lengkap saya Budi Santoso", "nama lengkap saya [NAMA]"),
@@ -338,6 +359,11 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "Harga Mas Antam naik",
         "Hormat kami, Warga RT 05",
         "hormat saya kepada bapak",
+        # last lines that are no signature
+        "Terima kasih\nWarga Surabaya",
+        "Terima kasih\nKetua RT 05",
+        "Terima kasih atas perhatiannya\nWassalamu'alaikum Wr. Wb.",
+        "Terima kasih\nBudi Santoso\nlagi rusak",  # not the last line
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
@@ -377,5 +403,8 @@ def test_hostile_text_full_of_personal_data_is_masked(text: str, masked: str) ->
 
 def test_masking_leaves_everything_else_as_written() -> None:
     # The patterns read digits and full-width forms folded, but only the masked span changes.
-    text = "ＲＴ ０５, hp ０８１２-３４５６-７８９０\u200b, nama saya\u200bＢｕｄｉ"
-    assert mask_pii(text) == "ＲＴ ０５, hp [TELEPON]\u200b, nama saya\u200b[NAMA]"
+    # Invisible characters next to a letter or digit go (a zero-width space reads as a space);
+    # an emoji's joiner and variation selector stay.
+    emoji = "\U0001f647\u200d\u2640\ufe0f"
+    text = f"ＲＴ ０５, hp ０８１２-３４５６-７８９０\u200e, nama saya\u200bＢｕｄｉ {emoji}"
+    assert mask_pii(text) == f"ＲＴ ０５, hp [TELEPON], nama saya [NAMA] {emoji}"

@@ -91,6 +91,8 @@ def test_csv_field_limit_is_given_back() -> None:
         (b'{"text": 5}\n', ["line 1: field 'text' missing or not a string"]),
         (b'{"text": "\\udc80 rusak"}\n', ["line 1: not valid Unicode (an unpaired surrogate)"]),
         (b'{"text": " "}\n', ["line 1: empty text"]),
+        # refused as the HTTP API refuses it (a hostile probe, 2026-12-01)
+        (b'{"text": "a", "text": "b"}\n', ["line 1: names a key twice in one object"]),
         (
             b'{"text": "' + b"x" * (MAX_LINE_CHARS + 10) + b'"}\n{"text": "ok"}\n',
             [

@@ -123,13 +123,23 @@ def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
     empty = tmp / "empty.csv"
     empty.write_text("")
     wrong = write_csv(tmp / "wrong.csv", ["a", "b"], [["1", "2"]])
+    huge = write_csv(
+        tmp / "huge.csv",
+        ["complaint_id", "text", "category", "urgency", "unit"],
+        [["1", "a" * 140_000, "other", "low", ""]],
+    )
     published = tmp / "models" / "complaint-classifier" / "1.0.0"
     published.mkdir(parents=True)
     return [
         ("build_dataset.py", ["--complaints", str(tmp / "none.csv")], "data file not found"),
         ("build_dataset.py", ["--complaints", str(tmp)], "is a directory"),
         ("build_dataset.py", ["--feedback", str(wrong)], "missing column(s) category"),
-        ("build_dataset.py", ["--test-months", "0"], "--test-months must be >= 1"),
+        ("build_dataset.py", ["--test-months", "0"], "--test-months must be 1 to 120"),
+        # a hostile probe, 2026-12-01: "year -6311 is out of range" and csv's field limit
+        ("build_dataset.py", ["--validation-months", "99999"], "must be 1 to 120"),
+        ("build_dataset.py", ["--feedback", str(huge)], "huge.csv:2: not a readable CSV row"),
+        ("evaluate.py", ["models/complaint-classifier", "--labelled", str(huge)],
+         "huge.csv:2: not a readable CSV row: a field is longer than"),
         ("build_dataset.py", ["--output", str(tmp)], "is a folder"),
         ("train.py", ["--version", "banana"], "numbers and dots"),
         ("train.py", ["--version", "1.0.0", "--models", str(tmp / "models")], "never change"),

@@ -22,7 +22,8 @@ TEXT = "Pohon besar tumbang menutup jalan, kabel listrik putus. Mohon segera!"
 @pytest.fixture(scope="module")
 def client(module_database: str) -> Iterator[TestClient]:
     settings = Settings(
-        max_text_chars=2_000, max_batch_items=5, database_url=module_database, classify_workers=1,
+        max_text_chars=2_000, max_batch_items=5, max_batch_chars=5_000,
+        database_url=module_database, classify_workers=1,
     )  # fmt: skip
     with TestClient(create_app(settings), client=LOCAL) as test_client:
         yield test_client
@@ -147,9 +148,19 @@ def test_bad_input_gets_a_clear_4xx(
         # after validation" for 300 characters.
         ("/v1/classify", {"text": "x" * 2_001}, "text has 2001 characters, the limit is 2000"),
         ("/v1/classify/batch", {"items": [{"text": "ok"}, {"text": "x" * 2_001}]}, "item 1: text"),
+        # Before: a full batch of long texts kept the workers past the budget (a probe).
+        (
+            "/v1/classify/batch",
+            {"items": [{"text": "x" * 2_000}] * 3},
+            "the batch's texts hold 6000 characters in all, the limit is 5000",
+        ),
         ("/v1/classify", {"text": "jalan rusak", "id": "x" * 300}, "at most 200 characters"),
         ("/v1/classify/batch", {"items": [{"text": "ok", "id": "x" * 201}]}, "200 characters"),
         ("/v1/review/undo", {"reviewer": "x" * 201}, "at most 200 characters"),
+        # Before: an id "" answered as given, a reviewer "a\r\nb" stored (a hostile probe)
+        ("/v1/classify", {"text": "jalan rusak", "id": "  "}, "at least 1 character"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "A-1\nB-2"}, "must be one line"),
+        ("/v1/review/undo", {"reviewer": "budi\r\nadmin"}, "must be one line"),
     ],
 )
 def test_limits_are_told_in_the_requests_terms(

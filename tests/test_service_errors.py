@@ -211,6 +211,12 @@ def test_every_answer_has_a_request_id_and_a_plain_caller_id_is_kept(client: Tes
     # A caller's id with a phone number would be logged as it is: a new id instead.
     phone = client.get("/healthz", headers={"X-Request-ID": "WA-081234567890"})
     assert len(phone.headers["x-request-id"]) == 32
+    # ... or a NIK the masking does not read as one (a hostile probe, 2026-12-01)
+    for personal in ("36040112_0385_0001", "nik-3604011203850001", "0812.3456.7890"):
+        answer = client.get("/healthz", headers={"X-Request-ID": personal})
+        assert answer.headers["x-request-id"] != personal
+    uuid = "550e8400-e29b-41d4-a716-446655440000"  # twelve digits in a row, but hexadecimal
+    assert client.get("/healthz", headers={"X-Request-ID": uuid}).headers["x-request-id"] == uuid
     missing = client.get("/nowhere")
     assert missing.status_code == 404
     assert missing.json()["request_id"] == missing.headers["x-request-id"]

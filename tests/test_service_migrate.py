@@ -93,15 +93,27 @@ def test_the_service_command_refuses_a_sqlite_file_that_is_not_there(
     # Before: an empty file made and left behind by the refusal; in a missing folder, a service
     # that started and logged "unable to open database file" for ever.
     path = tmp_path / where
-    env = {"COMPLAINT_DATABASE_URL": f"sqlite:///{path}", "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-m", "service"], env=env, capture_output=True,
-                         text=True, timeout=120)  # fmt: skip
-    assert run.returncode == 2
-    assert run.stderr.splitlines() == [
+    assert _refusal(path) == [
         f"error: COMPLAINT_DATABASE_URL: no database file {path}; make it with "
         "`python -m service.migrate` (make migrate)"
     ]
     assert not path.exists()
+
+
+def test_the_service_command_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    # Before: it served, /readyz 503, logging "file is not a database" for ever (a probe).
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n")
+    assert _refusal(path) == [f"error: COMPLAINT_DATABASE_URL: {path} is not an SQLite database"]
+
+
+def _refusal(database: Path) -> list[str]:
+    """The lines `python -m service` prints when it refuses the SQLite file ``database``."""
+    env = {"COMPLAINT_DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"}
+    run = subprocess.run([sys.executable, "-m", "service"], env=env, capture_output=True,
+                         text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 2
+    return run.stderr.splitlines()
 
 
 def test_a_database_at_an_unknown_revision_is_refused(tmp_path: Path) -> None:

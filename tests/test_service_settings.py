@@ -56,6 +56,7 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"COMPLAINT_LOG_LEVEL": "LOUD"}, "COMPLAINT_LOG_LEVEL"),
         ({"COMPLAINT_DATABASE_URL": "::nonsense::"}, "COMPLAINT_DATABASE_URL"),
         ({"COMPLAINT_MAX_BATCH_BYTES": "2048", "COMPLAINT_MAX_BODY_BYTES": "4096"}, "max_batch"),
+        ({"COMPLAINT_MAX_BATCH_CHARS": "100"}, "max_batch_chars must be at least max_text_chars"),
         ({"COMPLAINT_REVIEWER_KEYS": f'["{SECRET}"]'}, "COMPLAINT_REVIEWER_KEYS[0]"),
         ({"COMPLAINT_SESSION_SECRET": SECRET}, "COMPLAINT_SESSION_SECRET"),
         ({"COMPLAINT_REVIEW_QUEUE": "perhaps"}, "COMPLAINT_REVIEW_QUEUE"),
@@ -179,6 +180,7 @@ def _table(folder: Path, text: str) -> str:
     [
         (lambda folder: str(folder / "nope.toml"), "routing table not found: "),
         (lambda folder: str(folder), "routing table unreadable: "),
+        (lambda folder: "/dev/zero", "not a regular file"),  # read for ever (a probe)
         (lambda folder: _table(folder, "city ="), "not valid TOML"),
         (lambda folder: _table(folder, '[[units]]\nid = "dpupr"\n'), "city: Field required; "),
     ],

@@ -27,7 +27,7 @@ from typing import Any, Literal
 import duckdb
 
 from complaint_nlp.exceptions import InvalidInputError
-from complaint_nlp.labels import URGENCIES
+from complaint_nlp.labels import CATEGORIES, URGENCIES
 from complaint_nlp.routing import RoutingTable
 
 __all__ = ["OPTIONAL_COLUMNS", "PERIODS", "Source", "open_source"]
@@ -204,8 +204,8 @@ def _load(
                     CAST({f["id"]} AS VARCHAR) AS id,
                     CAST({f["category"]} AS VARCHAR) AS category,
                     CAST({f["urgency"]} AS VARCHAR) AS urgency,
-                    TRY_CAST({f["category_confidence"]} AS DOUBLE) AS category_confidence,
-                    TRY_CAST({f["urgency_confidence"]} AS DOUBLE) AS urgency_confidence,
+                    CASE WHEN isfinite(c) THEN c END AS category_confidence,
+                    CASE WHEN isfinite(u) THEN u END AS urgency_confidence,
                     coalesce(TRY_CAST({f["needs_review"]} AS BOOLEAN), false) AS needs_review,
                     CAST({f["unit_id"]} AS VARCHAR) AS unit_id,
                     coalesce(CAST({f["duplicate_of"]} AS VARCHAR), '') <> '' AS duplicate,
@@ -214,7 +214,12 @@ def _load(
                     {raw.get("kecamatan", null)} AS kecamatan,
                     {raw.get("kelurahan", null)} AS kelurahan,
                     {raw.get("text", null)} AS text
-                FROM {reader}
+                FROM (
+                    SELECT *,
+                        TRY_CAST({f["category_confidence"]} AS DOUBLE) AS c,
+                        TRY_CAST({f["urgency_confidence"]} AS DOUBLE) AS u
+                    FROM {reader}
+                )
             ), parsed AS (
                 SELECT *,
                     TRY_CAST(received_raw AS TIMESTAMP) AS received_at,
@@ -232,7 +237,24 @@ def _load(
             [str(path)],
         )
     except duckdb.Error as exc:
-        raise InvalidInputError(f"{path}: cannot read it as {fmt.upper()}: {exc}") from None
+        # DuckDB explains a failed read in up to 25 lines, one of them the row as written (a
+        # complaint's text): its first line says where, and the encoding is named apart.
+        said = str(exc).strip()
+        first = " ".join(said.splitlines()[0].split()) if said else ""
+        if "not utf-8" in said.lower():
+            first += " (not UTF-8 text: save it as UTF-8)"
+        raise InvalidInputError(f"{path}: cannot read it as {fmt.upper()}: {first}") from None
+    for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES)):
+        unknown = con.execute(
+            f"SELECT {column}, id FROM complaints WHERE {column} IS NULL "
+            f"OR {column} NOT IN ({', '.join('?' * len(allowed))}) LIMIT 1",
+            list(allowed),
+        ).fetchone()
+        if unknown is not None:  # shown as a column of its own before
+            raise InvalidInputError(
+                f"{path}: {column} {unknown[0]!r} (id {unknown[1]}) is not one of "
+                f"{', '.join(allowed)}: a file written by `complaint-nlp triage`?"
+            )
     dated = "received_at" in optional
     rows_read, without_date, bad_answers = _one(
         con,

@@ -37,7 +37,10 @@ async def _triage(
     state: State, classifier: Classifier, items: list[ClassifyRequest], *, batch: bool = True
 ) -> list[TriageResult]:
     texts = [item.text for item in items]
-    check_text_lengths(texts, state.settings.max_text_chars, batch=batch)
+    settings = state.settings
+    check_text_lengths(
+        texts, settings.max_text_chars, batch=batch, max_total=settings.max_batch_chars
+    )
     # In a worker process within the time budget (service.pool); the event loop only waits.
     classified = await classifier.classify(texts)
     ids = [item.id for item in items]

@@ -104,3 +104,41 @@ def test_a_file_with_nothing_to_report_is_one_clear_error(
         open_source(path, table=load_routing_table()),
     ):
         pass
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # Before: a column of its own on the page and in volume_by_category.csv (a probe).
+        (f"{_HEADER},text\nA,NOTACAT,0.9,low,0.9,false,triase,,ok\n", "category 'NOTACAT' \\(id A"),
+        (f"{_HEADER},text\nA,other,0.9,,0.9,false,triase,,ok\n", "urgency None \\(id A\\) is not"),
+        # Before: DuckDB's 25 lines, one of them the row as written.
+        (
+            f"{_HEADER},text\nA,other,0.9,low,0.9,false,triase,,caf\xe9\n",
+            "Line: 2 \\(not UTF-8 text: save it as UTF-8\\)$",
+        ),
+    ],
+)
+def test_a_file_that_triage_did_not_write_is_one_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "triase.csv"
+    path.write_bytes(content.encode("latin-1"))
+    with (
+        pytest.raises(InvalidInputError, match=message) as raised,
+        open_source(path, table=load_routing_table(), columns={"text": "text"}),
+    ):
+        pass
+    assert "\n" not in str(raised.value) and "caf" not in str(raised.value)
+
+
+def test_a_confidence_that_is_not_a_number_counts_as_missing(tmp_path: Path) -> None:
+    path = tmp_path / "triase.csv"
+    path.write_text(
+        f"{_HEADER}\nA,other,nan,low,inf,false,triase,\nB,other,0.5,low,0.5,false,triase,\n",
+        encoding="utf-8",
+    )
+    with open_source(path, table=load_routing_table()) as loaded:
+        assert loaded.rows(
+            "SELECT id, category_confidence, urgency_confidence FROM complaints ORDER BY id"
+        ) == [("A", None, None), ("B", 0.5, 0.5)]
