@@ -200,6 +200,14 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
     )  # fmt: skip
     assert latin.status_code == 415
     assert "charset=iso-8859-1 is not UTF-8" in latin.json()["detail"]
+    # Before: UTF-16 without a charset was read anyway (the json module guesses encodings).
+    for encoding in ("utf-16", "utf-16-le", "utf-32"):
+        wide = client.post(
+            "/v1/classify", content='{"text": "jalan rusak"}'.encode(encoding),
+            headers={"content-type": "application/json"},
+        )  # fmt: skip
+        assert wide.status_code == 400, encoding
+        assert "not UTF-8 JSON" in wide.json()["detail"]
 
 
 def test_every_answer_has_a_request_id_and_a_plain_caller_id_is_kept(client: TestClient) -> None:
