@@ -109,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.output.exists() and not args.output.is_dir():  # found only after the fitting
         parser.error(f"--output {args.output} is a file; give a folder")
     writable(parser, "--output", args.output)
+    labelled = None
+    if args.labelled is not None:  # the caller's own file is checked first
+        if not args.labelled.is_file():
+            parser.error(f"{args.labelled} not found")
+        labelled = read_labelled(args.labelled)
     if not args.data.is_file():
         parser.error(
             f"{args.data} not found: run scripts/build_dataset.py first (the baselines are "
@@ -120,11 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         raise DataFileError(
             f"{exc} (a table written by scripts/build_dataset.py is expected)"
         ) from None
-    if args.labelled is not None:
-        if not args.labelled.is_file():
-            parser.error(f"{args.labelled} not found")
+    if labelled is not None:
         seen = [dataclasses.replace(r, split="train") for r in records]
-        records = seen + read_labelled(args.labelled)
+        records = seen + labelled
     reports = {}
     for path in args.models:
         classifier = load(path)  # a bad folder: one error line (run)
