@@ -44,6 +44,7 @@ from pathlib import Path
 import httpx2
 
 from benchmarks._common import complaint_texts, free_port, report, wait_ready
+from service.settings import Settings
 from tests.databases import PostgresCluster
 
 
@@ -122,8 +123,12 @@ def _percentiles(latencies: list[float]) -> tuple[float, float, float]:
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
-def _maximal_batch(texts: list[str], items: int = 1000, chars: int = 20_000) -> tuple[str, bytes]:
+def _maximal_batch(texts: list[str], chars: int = 20_000) -> tuple[str, bytes]:
+    """The largest batch the default limits admit: texts of ``chars`` characters, as many as
+    COMPLAINT_MAX_BATCH_CHARS holds (50; 1,000 of them, 20 MB, were admitted until 2026-12-01)."""
     long = " ".join(texts)[:chars]
+    defaults = Settings.model_fields
+    items = min(defaults["max_batch_items"].default, defaults["max_batch_chars"].default // chars)
     items_ = [{"id": f"p{i}", "text": long} for i in range(items)]
     return "/v1/classify/batch", json.dumps({"items": items_}).encode()
 

@@ -20,6 +20,7 @@ The service's exceptions, all under :class:`~complaint_nlp.ComplaintNLPError`::
     ├── UnauthorizedError(PermissionError)       401 missing or unknown X-API-Key
     ├── ForbiddenError(PermissionError)          403
     ├── NotFoundError(LookupError)               404 no such review item
+    ├── RequestTimeoutError(TimeoutError)        408 a body that stopped arriving
     ├── ConflictError(RuntimeError)              409 a review item decided already, nothing to undo
     ├── ContentTooLargeError(ValueError)         413 body, batch or text over a limit
     ├── UnsupportedMediaTypeError(ValueError)    415 a body that is not JSON
@@ -90,6 +91,10 @@ class ForbiddenError(ServiceError, PermissionError):
 
 class NotFoundError(ServiceError, LookupError):
     status, kind = 404, "not-found"
+
+
+class RequestTimeoutError(ServiceError, TimeoutError):
+    status, kind = 408, "request-timeout"
 
 
 class ConflictError(ServiceError, RuntimeError):

@@ -58,7 +58,7 @@ class GuardedRoute(APIRoute):
                 return await handler(request)
             check_json(request.headers.get("content-type"))
             bounds = limits(settings)
-            body = await read_body(request, bounds.max_bytes)
+            body = await read_body(request, bounds.max_bytes, settings.body_timeout_seconds)
             if not body or body.isspace():  # FastAPI would call it a missing field (422)
                 raise BadRequestError("the body is empty; send one JSON object")
             if b"\x00" in body:

@@ -7,13 +7,14 @@ memory, an 8 s stall) before the item limit answered.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from service.errors import ContentTooLargeError, UnsupportedMediaTypeError
+from service.errors import ContentTooLargeError, RequestTimeoutError, UnsupportedMediaTypeError
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,32 @@ def check_json(content_type: str | None) -> None:
             )
 
 
-async def read_body(request: Request, max_bytes: int) -> bytes:
+async def read_body(request: Request, max_bytes: int, timeout: float) -> bytes:
     """The body, refused (413) as soon as it is known to be over ``max_bytes``: from
-    ``Content-Length`` before reading, or while a chunked body streams in."""
+    ``Content-Length`` before reading, or while a chunked body streams in; 408 when no part of
+    it arrives for ``timeout`` seconds."""
     too_large = ContentTooLargeError(f"request body over the limit of {max_bytes} bytes")
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    chunks: list[bytes] = []
+    size = 0
+    stream = request.stream()
+    while True:
+        try:
+            async with asyncio.timeout(timeout):
+                chunk = await anext(stream, None)
+        except TimeoutError:
+            raise RequestTimeoutError(
+                f"no part of the body arrived for {timeout:g} s; send it whole",
+                headers={"Connection": "close"},
+            ) from None
+        if chunk is None:
+            return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
             raise too_large
         chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # A JSON string, or one structural character, in a body whose escaped backslashes and quotes

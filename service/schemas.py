@@ -389,6 +389,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
         401: "missing or unknown X-API-Key",
         403: "not allowed (the key lacks the role, or the caller is not on this machine)",
         404: "no such item",
+        408: "no part of the body arrived for COMPLAINT_BODY_TIMEOUT_SECONDS (30 s by default)",
         409: "the item is decided already, or there is nothing to undo",
         413: "body, batch or text over a limit",
         415: "the body is not JSON",

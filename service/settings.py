@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     #: The time budget of one request's classification, waiting included; past it the request
     #: is answered 503 and its worker replaced.
     classify_timeout_seconds: float = Field(default=10.0, gt=0, le=3_600, allow_inf_nan=False)
+    #: How long the service waits for the next part of a request body (nginx's
+    #: client_body_timeout); past it, 408 and the connection closed. A body announced longer
+    #: than it was held its connection open for good (a hostile probe, 2026-12-01).
+    body_timeout_seconds: float = Field(default=30.0, gt=0, le=3_600, allow_inf_nan=False)
     duplicate_window: int = Field(default=10_000, ge=1, le=10_000_000)
     #: Store every classified complaint that needs review for the desk (service.review).
     review_queue: bool = True

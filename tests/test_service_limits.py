@@ -1,15 +1,18 @@
 """Limits answered before the body is parsed: per-endpoint body sizes and batch items."""
 
 import json
+import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from service.errors import ContentTooLargeError
 from service.limits import check_items
-from tests.fixtures import service_client
+from tests.databases import migrated_sqlite
+from tests.fixtures import free_port, service_client, start_service, stop_service
 
 JSON = {"content-type": "application/json"}
 
@@ -113,3 +116,24 @@ def test_a_text_at_the_character_limit_fits_however_json_escapes_it(client: Test
     raw = json.dumps({"text": text}).encode()
     assert len(raw) > 128 * 1024
     assert client.post("/v1/classify", content=raw, headers=JSON).status_code == 200
+
+
+def test_a_body_that_stops_arriving_is_408_and_the_connection_closed(tmp_path: Path) -> None:
+    # Before: "Content-Length: 100" and one byte held the connection open for good (a probe).
+    port = free_port()
+    server = start_service(migrated_sqlite(tmp_path / "f.db"), port, body_timeout_seconds="1")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
+            connection.sendall(
+                b"POST /v1/classify HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            )
+            start, answer = time.monotonic(), b""
+            while chunk := connection.recv(65536):  # until the service closes it
+                answer += chunk
+            seconds = time.monotonic() - start
+    finally:
+        stop_service(server)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:100]
+    assert b"no part of the body arrived for 1 s" in answer
+    assert 0.9 < seconds < 15

@@ -29,7 +29,7 @@ router = APIRouter(
     tags=["classify"],
     dependencies=[Authorized],
     route_class=GuardedRoute,
-    responses=problems(400, 401, 413, 415, 422, 503),
+    responses=problems(400, 401, 408, 413, 415, 422, 503),
 )
 
 

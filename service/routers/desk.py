@@ -224,7 +224,7 @@ async def _form(request: Request) -> dict[str, str]:
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media != "application/x-www-form-urlencoded":
         raise UnsupportedMediaTypeError("send the form as application/x-www-form-urlencoded")
-    body = await read_body(request, MAX_FORM_BYTES)
+    body = await read_body(request, MAX_FORM_BYTES, request.app.state.settings.body_timeout_seconds)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

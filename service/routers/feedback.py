@@ -31,7 +31,7 @@ IDEMPOTENCY_KEY = Header(
     response_model=FeedbackResponse,
     status_code=status.HTTP_201_CREATED,
     dependencies=[Authorized],
-    responses=problems(400, 401, 413, 415, 422, 503),
+    responses=problems(400, 401, 408, 413, 415, 422, 503),
 )
 def post_feedback(
     body: Annotated[FeedbackRequest, FEEDBACK_EXAMPLES],

@@ -45,7 +45,7 @@ def queue(params: Annotated[ReviewQueueParams, Query()], state: State) -> dict[s
     return {"items": page.items, "total": page.total, "next_cursor": page.next_cursor}
 
 
-@router.post("/undo", response_model=ReviewItem, responses=problems(400, 409, 413, 415, 422))
+@router.post("/undo", response_model=ReviewItem, responses=problems(400, 408, 409, 413, 415, 422))
 def undo_last(body: UndoRequest, state: State) -> dict[str, Any]:
     """Reopen the item this reviewer decided last (within 15 minutes) and delete that
     decision's feedback row: it leaves the export. Again, and the decision before is undone."""
@@ -59,7 +59,9 @@ def item(item_id: ItemId, state: State) -> dict[str, Any]:
 
 
 @router.post(
-    "/{item_id:int}", response_model=ReviewItem, responses=problems(400, 404, 409, 413, 415, 422)
+    "/{item_id:int}",
+    response_model=ReviewItem,
+    responses=problems(400, 404, 408, 409, 413, 415, 422),
 )
 def decide(
     item_id: ItemId, body: Annotated[DecisionRequest, DECISION_EXAMPLES], state: State

@@ -18,7 +18,7 @@ router = APIRouter(
     tags=["route"],
     dependencies=[Authorized],
     route_class=GuardedRoute,
-    responses=problems(400, 401, 413, 415, 422),
+    responses=problems(400, 401, 408, 413, 415, 422),
 )
 
 
