@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaint_nlp import Classification
 from service import _worker
@@ -55,7 +55,7 @@ class WorkerError(ServiceError, RuntimeError):
 @dataclass(eq=False, repr=False)
 class _Task:
     texts: list[str]
-    future: asyncio.Future[list[Classification]]
+    future: asyncio.Future[Classified]
 
 
 @dataclass(eq=False, repr=False)
@@ -77,6 +77,13 @@ def _context() -> ForkServerContext | SpawnContext:
         forkserver.set_forkserver_preload(["complaint_nlp"])
         return forkserver
     return multiprocessing.get_context("spawn")
+
+
+class Classified(NamedTuple):
+    """A worker's answer: each text's classification, and each text PII-masked."""
+
+    classifications: list[Classification]
+    masked: list[str]
 
 
 class ClassifierPool:
@@ -133,8 +140,9 @@ class ClassifierPool:
         except WorkerError as exc:
             self.failure = str(exc)
 
-    async def classify(self, texts: list[str]) -> list[Classification]:
-        """The classifications of ``texts``, by a worker, within the time budget."""
+    async def classify(self, texts: list[str]) -> Classified:
+        """The classifications of ``texts`` and the texts masked, by a worker, within the time
+        budget."""
         if self.failure is not None or not self._workers:
             raise NotReadyError("the model is not loaded", retry_after=30)
         # With every worker being replaced, the request waits for one, within its budget.
@@ -220,7 +228,7 @@ class ClassifierPool:
             task, worker.task = worker.task, None
             if task is not None and not task.future.done():
                 if kind == "ok":
-                    task.future.set_result(payload)
+                    task.future.set_result(Classified(*payload))
                 else:  # only the exception's type: its message may quote the text
                     log.error("classification failed in a worker: %s", payload)
                     task.future.set_exception(WorkerError("classification failed; see the logs"))

@@ -193,9 +193,8 @@ def _words_in(text: str, words: Sequence[str]) -> list[str]:
     return [w for w in words if w.lower() in present]
 
 
-def _row(result: TriageResult, text: str, table: RoutingTable, now: datetime) -> dict[str, Any]:
+def _row(result: TriageResult, masked: str, table: RoutingTable, now: datetime) -> dict[str, Any]:
     c, route = result.classification, result.route
-    masked = mask_pii(text)
     complaint_id = mask_pii(result.complaint_id) if result.complaint_id else None
     duplicate = result.duplicate_of
     return {
@@ -235,14 +234,17 @@ def enqueue(
     table: RoutingTable,
     *,
     now: datetime | None = None,
+    masked: bool = False,
 ) -> int:
     """Store the complaints among ``results`` that need a person (masked); return how many
-    were new. A complaint whose complaint id and text were queued before is not queued again."""
+    were new. A complaint whose complaint id and text were queued before is not queued again.
+    ``masked``: the texts are masked already (by :func:`~complaint_nlp.mask_pii`, as the
+    classifier workers do), so they are not masked again here."""
     now = now or datetime.now(UTC)
     rows: dict[str, dict[str, Any]] = {}
     for result, text in zip(results, texts, strict=True):
         if needs_a_person(result.classification):
-            row = _row(result, text, table, now)
+            row = _row(result, text if masked else mask_pii(text), table, now)
             rows.setdefault(row["dedupe_key"] or f"row-{len(rows)}", row)
     if not rows:
         return 0

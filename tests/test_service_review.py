@@ -264,6 +264,21 @@ def test_classified_complaints_that_need_review_are_queued(app: TestClient) -> N
     assert app.get(f"/v1/review/{item['id']}", headers={"X-API-Key": ADMIN_KEY}).json() == item
 
 
+def test_the_classifier_workers_mask_what_the_queue_stores(app: TestClient) -> None:
+    # The masking moved from the HTTP process into the workers (2026-12-01).
+    text = f"{NEEDS_REVIEW} Nama saya Budi Santoso, hp 0812\u200e3456\u200e7890."
+    answer = app.post(
+        "/v1/classify", json={"text": text, "id": "Q-2"}, headers={"X-API-Key": KEY}
+    ).json()
+    assert answer["needs_review"]
+    page = app.get(
+        "/v1/review/queue", params={"category": "", "limit": 200},
+        headers={"X-API-Key": REVIEWER_KEY},
+    ).json()  # fmt: skip
+    (item,) = [i for i in page["items"] if i["complaint_id"] == "Q-2"]
+    assert item["text"].endswith("Nama saya [NAMA], hp [TELEPON].")
+
+
 @pytest.mark.parametrize(
     ("key", "status"), [(None, 401), ("salah-kunci-sekali-1", 401), (KEY, 403), (ADMIN_KEY, 200)]
 )

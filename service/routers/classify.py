@@ -42,7 +42,7 @@ async def _triage(
         texts, settings.max_text_chars, batch=batch, max_total=settings.max_batch_chars
     )
     # In a worker process within the time budget (service.pool); the event loop only waits.
-    classified = await classifier.classify(texts)
+    classified, masked = await classifier.classify(texts)
     ids = [item.id for item in items]
     # In the duplicate checker's thread (a database transaction, which may wait for a lock; a
     # batch's takes up to seconds): the event loop goes on meanwhile.
@@ -53,7 +53,9 @@ async def _triage(
     if queued and state.settings.review_queue:
         # Before answering: a complaint that needs a person is never lost between the answer
         # and the queue (a database fault is a 503, and a retry is queued once).
-        await asyncio.to_thread(review.enqueue, state.database, results, texts, state.table)
+        await asyncio.to_thread(
+            review.enqueue, state.database, results, masked, state.table, masked=True
+        )
     return results
 
 
