@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -248,16 +249,22 @@ def post(app: TestClient, path: str, key: str = REVIEWER_KEY, **body: object) ->
     return app.post(path, json=body, headers={"X-API-Key": key})
 
 
-def test_classified_complaints_that_need_review_are_queued(app: TestClient) -> None:
+def _queued(app: TestClient, text: str, complaint_id: str) -> tuple[Any, Any]:
+    """The answer to classifying ``text`` (which must need review) and its queue item."""
     answer = app.post(
-        "/v1/classify", json={"text": NEEDS_REVIEW, "id": "Q-1"}, headers={"X-API-Key": KEY}
+        "/v1/classify", json={"text": text, "id": complaint_id}, headers={"X-API-Key": KEY}
     ).json()
     assert answer["needs_review"]
     page = app.get(
         "/v1/review/queue", params={"category": "", "limit": 200},
         headers={"X-API-Key": REVIEWER_KEY},
     ).json()  # fmt: skip
-    (item,) = [i for i in page["items"] if i["complaint_id"] == "Q-1"]
+    (item,) = [i for i in page["items"] if i["complaint_id"] == complaint_id]
+    return answer, item
+
+
+def test_classified_complaints_that_need_review_are_queued(app: TestClient) -> None:
+    answer, item = _queued(app, NEEDS_REVIEW, "Q-1")
     assert (item["category"], item["urgency"]) == (answer["category"], answer["urgency"])
     assert item["confidences"]["category"] == answer["category_confidence"]
     assert item["route"] == answer["route"]
@@ -267,15 +274,7 @@ def test_classified_complaints_that_need_review_are_queued(app: TestClient) -> N
 def test_the_classifier_workers_mask_what_the_queue_stores(app: TestClient) -> None:
     # The masking moved from the HTTP process into the workers (2026-12-01).
     text = f"{NEEDS_REVIEW} Nama saya Budi Santoso, hp 0812\u200e3456\u200e7890."
-    answer = app.post(
-        "/v1/classify", json={"text": text, "id": "Q-2"}, headers={"X-API-Key": KEY}
-    ).json()
-    assert answer["needs_review"]
-    page = app.get(
-        "/v1/review/queue", params={"category": "", "limit": 200},
-        headers={"X-API-Key": REVIEWER_KEY},
-    ).json()  # fmt: skip
-    (item,) = [i for i in page["items"] if i["complaint_id"] == "Q-2"]
+    _, item = _queued(app, text, "Q-2")
     assert item["text"].endswith("Nama saya [NAMA], hp [TELEPON].")
 
 
