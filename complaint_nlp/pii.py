@@ -19,8 +19,8 @@ from complaint_nlp.normalize import ESCAPED_BREAK, HTML_TAG
 
 __all__ = ["mask_pii"]
 
-# Characters that hide personal data from the patterns: zero-width spaces and joiners, the word
-# joiner, the byte-order mark and the soft hyphen ("nama saya\u200bBudi", "0812\u200b3456...").
+# Invisible characters the patterns read as a space: those _IGNORABLE leaves, where they touch
+# no letter or digit ("nama saya:\u200d Budi").
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Characters a reader does not see, which split a name or a number for the patterns: Unicode's
 # default-ignorable code points (soft hyphen, zero-width joiners, direction marks, the word
