@@ -67,6 +67,11 @@ def _plain(char: str) -> str:
     compatibility forms NFKC maps to one ASCII character, and a space for an invisible one."""
     if char in _INVISIBLE:
         return " "
+    if unicodedata.category(char) in ("Mn", "Me"):
+        # A combining mark on a letter (an accent, an underline or strike-through from a
+        # "fancy text" generator) reads as a letter, so that "B\u0301udi" stays one word (a
+        # hostile probe, 2026-12-01: the name and e-mail patterns stopped at the mark).
+        return "a"
     if char in _DASHES:
         return "-"
     digit = unicodedata.decimal(char, None)
@@ -147,7 +152,7 @@ _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 _LABELLED_NIK = re.compile(
     r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|nomor\s+induk\s+kependudukan)\b"
     r"\s*+(?:saya\s++|sy\s++)?(?:[:.=]|no\.?|nomor)?\s*+"
-    r"((?:[\dOoIil][ .\-/]?){11,17}(?:\d|[OoIil](?!\w)))(?![ .\-/]?\d)"
+    r"((?:[\dOoIil](?:[ .\-/_,]| ?/ ?)?){11,17}(?:\d|[OoIil](?!\w)))(?![ .\-/_,]?\d)"
 )
 # A phone label ("hp", "WA", "Telp/WA :", "telp kantor").
 _PHONE_LABEL = (

@@ -200,7 +200,8 @@ async def _no_receive() -> dict[str, Any]:  # a response never reads the request
     return {"type": "http.disconnect"}
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+# Letters and underscores only: "nik_3604011203850001" was echoed back with its digits.
+_NAME = re.compile(r"[A-Za-z_]{1,40}")
 
 
 def _location(part: object) -> str | int:

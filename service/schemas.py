@@ -132,11 +132,15 @@ def is_well_formed(value: str) -> bool:
     return True
 
 
+#: Control, format (direction overrides, zero-width) and line or paragraph separator characters.
+_NOT_ONE_LINE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
 def _one_line(value: str) -> str:
     """An id or a name: no line break or other control character (a reviewer's "a\r\nb" was
     stored, a cell of two lines in the export; a log line could be forged the same way)."""
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise ValueError("must be one line, without control characters")
+    if any(unicodedata.category(c) in _NOT_ONE_LINE for c in value):
+        raise ValueError("must be one line, without control or format characters")
     return value
 
 

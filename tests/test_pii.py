@@ -149,6 +149,14 @@ def test_phone_formats(phone: str) -> None:
         ("wa \u202a+62 812-3456-7890\u202c", "wa \u202a[TELEPON]"),
         ("budi.san\u200dtoso@gmail.com", "[EMAIL]"),
         ("ktp saya 360401120385000l", "ktp saya [NIK]"),
+        # combining marks on letters; a NIK with underscores, commas or spaced slashes (a
+        # second hostile probe, 2026-12-01)
+        ("nama saya Bu\u0332di Santoso", "nama saya [NAMA]"),
+        ("Pak B\u0301udi datang", "Pak [NAMA] datang"),
+        ("bu\u0336di.santoso@gmail.com", "[EMAIL]"),
+        ("NIK 3604_0112_0385_0001", "NIK [NIK]"),
+        ("NIK 3604,0112,0385,0001", "NIK [NIK]"),
+        ("nik 3604 / 0112 / 0385 / 0001", "nik [NIK]"),
         ("surel budi at gmail dot com ya", "surel [EMAIL] ya"),
         # numbers side by side that are nobody's
         (

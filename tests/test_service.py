@@ -161,6 +161,8 @@ def test_bad_input_gets_a_clear_4xx(
         ("/v1/classify", {"text": "jalan rusak", "id": "  "}, "at least 1 character"),
         ("/v1/classify", {"text": "jalan rusak", "id": "A-1\nB-2"}, "must be one line"),
         ("/v1/review/undo", {"reviewer": "budi\r\nadmin"}, "must be one line"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "A-1\u2028B"}, "must be one line"),
+        ("/v1/review/undo", {"reviewer": "\u202eninmda"}, "must be one line"),
     ],
 )
 def test_limits_are_told_in_the_requests_terms(

@@ -161,6 +161,7 @@ def test_a_body_is_parsed_as_before_when_its_keys_are_unique(client: TestClient)
         {"text": 5, "id": SECRET_TEXT * 10},
         {SECRET_TEXT: 1},
         {"items": [{"text": SECRET_TEXT}]},
+        {"text": "jalan rusak", "hp081234567890": 1},  # a field name with digits (a probe)
     ],
 )
 def test_error_answers_never_repeat_the_request(client: TestClient, body: object) -> None:
