@@ -173,7 +173,7 @@ _LABELLED_LANDLINE = re.compile(
     r"(?![ .,\-/]?\d)"
 )
 # What _LABELLED_LANDLINE's number needs: an area code and six digits.
-_LOOSE_LANDLINE = re.compile(r"(?:0|62)[1-79]\d{1,2}\)?[ .\-]?\d{3}")
+_LOOSE_LANDLINE = re.compile(r"(?:0|62[ .\-]?)[1-79]\d{1,2}\)?[ .\-]?\d{3}")
 _PHONE_LABELS = ("hp", "wa", "tel", "tlp", "kontak")
 # What _LABELLED_PHONE's number needs: an 8 and eight more digits.
 _LOOSE_MOBILE = re.compile(r"8(?:[ .,\-/]?\d){8}")
@@ -209,7 +209,8 @@ _RELATIVES = r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua"
 # Form fields that hold a person's name ("Nama Pemohon :", "Pelapor :").
 _PERSON_FIELDS = (
     r"lengkap|pelapor|pasien|siswa|murid|korban|pemilik|pengadu|pemohon|pelanggan|kader"
-    r"|mahasiswa|panggilan|wali|ibu\s+kandung|kepala\s+keluarga|ketua\s+r[tw]|" + _RELATIVES
+    r"|mahasiswa|panggilan|wali|ibu\s+kandung|kepala\s+keluarga|ketua\s+r[tw]|kk|penerima"
+    r"|pengirim|bayi|wajib\s+pajak|" + _RELATIVES
 )
 # "nama saya (adalah)", "nama sy", "nama lengkap saya", "nama ibu saya", "Nama :", "Nama
 # Pemohon :", "Pelapor :", "atas nama (anak) saya", "a.n.", "a/n", "an. Budi", "(saya) bernama",
@@ -324,7 +325,8 @@ _ROLES = frozenset(
         "kapolres", "danramil", "babinsa", "bhabinkamtibmas", "bidan", "perawat", "kepsek",
         "pejabat", "kabid", "kasi", "kasie", "kabag", "sekcam", "sekdes", "seklur", "plt",
         "satpol", "pp", "dewan", "anggota", "staf", "staff", "kapten", "ibu", "bapak", "bpk",
-        "pak", "bu", "utama", "pimpinan",
+        "pak", "bu", "utama", "pimpinan", "sopir", "supir", "ojek", "kurir", "kasir", "kyai",
+        "kiai", "sekda", "mandor", "tukang", "teknisi",
     }
 )  # fmt: skip
 # Institutions and places: what follows them is their name, not a person's ("Ibu Staf Dinas

@@ -157,6 +157,9 @@ def test_phone_formats(phone: str) -> None:
         ("NIK 3604_0112_0385_0001", "NIK [NIK]"),
         ("NIK 3604,0112,0385,0001", "NIK [NIK]"),
         ("nik 3604 / 0112 / 0385 / 0001", "nik [NIK]"),
+        ("telp +62 21 5551234", "telp [TELEPON]"),
+        ("Nama KK: Sumarno", "Nama KK: [NAMA]"),
+        ("Nama Penerima : Budi Santoso", "Nama Penerima : [NAMA]"),
         ("surel budi at gmail dot com ya", "surel [EMAIL] ya"),
         # numbers side by side that are nobody's
         (
@@ -372,6 +375,8 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "Terima kasih\nKetua RT 05",
         "Terima kasih atas perhatiannya\nWassalamu'alaikum Wr. Wb.",
         "Terima kasih\nBudi Santoso\nlagi rusak",  # not the last line
+        "Pak Sopir ugal-ugalan",  # roles after a title (a second probe)
+        "Mas Kurir telat",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
