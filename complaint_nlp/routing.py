@@ -153,9 +153,21 @@ class RoutingTable(_Strict):
         return {u.id: u for u in self.units}
 
     def handler(self, kind: str, value: str) -> Unit | None:
-        """The unit of highest priority that handles ``value`` (a unit code or a category)."""
-        candidates = [u for u in self.units if value in getattr(u, kind)]
-        return max(candidates, key=lambda u: u.priority) if candidates else None
+        """The unit of highest priority that handles ``value`` of ``kind`` ("unit_codes" or
+        "categories")."""
+        return self._handlers[kind].get(value)
+
+    @functools.cached_property
+    def _handlers(self) -> dict[str, dict[str, Unit]]:
+        # Looked up once per table: scanning every unit per complaint was 0.7 of the CLI's
+        # 24 s for 30,000 rows in a profile (2026-12-01). Priorities never tie (validated).
+        handlers: dict[str, dict[str, Unit]] = {"unit_codes": {}, "categories": {}}
+        for kind, found in handlers.items():
+            for unit in self.units:
+                for value in getattr(unit, kind):
+                    if value not in found or unit.priority > found[value].priority:
+                        found[value] = unit
+        return handlers
 
     def sla(self, unit: Unit, urgency: str) -> float:
         return unit.sla_hours.get(urgency, self.sla_hours[urgency])
@@ -206,11 +218,12 @@ def _choose(
     candidates: list[Unit] = []
     for code, score in classification.units:
         unit = table.handler("unit_codes", code)
-        if unit is not None and unit not in candidates:
+        # By identity: a unit compared by value compares every field (0.3 s in that profile).
+        if unit is not None and all(unit is not c for c in candidates):
             candidates.append(unit)
             reasons.append(f"unit code {code!r} (score {score:.2f}) is handled by {unit.id!r}")
     by_category = table.handler("categories", classification.category)
-    if by_category is not None and by_category not in candidates:
+    if by_category is not None and all(by_category is not c for c in candidates):
         candidates.append(by_category)
         reasons.append(f"category {classification.category!r} is handled by {by_category.id!r}")
     chosen = candidates[0] if candidates else None
