@@ -295,10 +295,10 @@ def _most_workers() -> int:
 
 
 def _workers(value: str) -> int:
-    number = _whole_number(value)
-    if number > _most_workers():
+    number, most = _whole_number(value), _most_workers()
+    if number > most:
         raise argparse.ArgumentTypeError(
-            f"at most {_most_workers()} (twice this machine's cores), got {number}"
+            f"at most {most} (twice this machine's cores), got {number}"
         )
     return number
 
