@@ -107,6 +107,9 @@ FEEDBACK_EXAMPLES = _examples(
 
 #: Unicode categories that show nothing: format (zero-width, direction marks), control, separators.
 _INVISIBLE = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+#: Letters and symbols that are drawn blank: the Braille blank and the Hangul fillers (a probe,
+#: 2026-12-01: a reviewer named "\u3164" was accepted and showed as nothing).
+_BLANK_LOOKING = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 
 
 def _well_formed(value: str) -> str:
@@ -117,7 +120,9 @@ def _well_formed(value: str) -> str:
         raise ValueError("text is not valid Unicode (it holds a lone surrogate)") from None
     if "\x00" in value:  # PostgreSQL refused it, answered as a database outage (503)
         raise ValueError("text holds a NUL character (U+0000)")
-    if value and all(unicodedata.category(c) in _INVISIBLE or c.isspace() for c in value):
+    if value and all(
+        c in _BLANK_LOOKING or c.isspace() or unicodedata.category(c) in _INVISIBLE for c in value
+    ):
         # As blank as whitespace, which is refused: zero-width spaces and direction marks.
         raise ValueError("text holds only invisible characters")
     return value

@@ -65,6 +65,9 @@ def test_hostile_bodies_get_a_problem_never_a_500(
         # Before: 200, and an apparently empty complaint on the review desk.
         ("/v1/classify", {"text": "\u200b\u200b\u200f\u202e"}, "only invisible characters"),
         ("/v1/classify/batch", {"items": [{"text": "\u2060\ufeff \u00a0"}]}, "invisible"),
+        # Letters drawn blank (Braille blank, Hangul filler): a reviewer "\u3164" was stored.
+        ("/v1/review/undo", {"reviewer": "\u3164"}, "only invisible characters"),
+        ("/v1/classify", {"text": "jalan rusak", "id": "\u2800 \uffa0"}, "invisible"),
     ],
 )  # fmt: skip
 def test_text_no_database_or_reader_can_take_is_422(
