@@ -143,6 +143,15 @@ _SEP = r"(?:[.\-]| {1,2})?"
 # NIK / KK: 16 digits, possibly grouped with spaces (one or two), dots or dashes, and not part
 # of a longer run.
 _NIK = re.compile(rf"(?<!\d)(?<!\d[ .\-])(?<!\d  )(?:\d{_SEP}){{15}}\d(?!{_SEP}\d)")
+# Four years apart ("2023 2024 2025 2026"): a list of years, not a NIK, whose third group is a
+# birth day and month ("0112", "4512").
+_YEARS = re.compile(r"(?:(?:19|20)\d\d\D{1,2}){3}(?:19|20)\d\d")
+
+
+def _nik(match: re.Match[str], text: str) -> str | None:
+    return None if _YEARS.fullmatch(match.group(0)) else "[NIK]"
+
+
 # Any 16 digits with separators: a cheap test before the NIK pattern (1.7 vs 8.7 µs a complaint).
 _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 # After its label ("NIK:", "No KK", "KTP"), a number of 12 to 18 characters is a NIK or a KK
@@ -262,6 +271,8 @@ _HONORIFICS = frozenset(
 
 
 _WORD = re.compile(r"\S+")
+#: Between a person's name and their father's or mother's ("Fulan bin Sumarno").
+_PATRONYMIC = frozenset({"bin", "binti"})
 
 
 def _mask_name(
@@ -284,8 +295,15 @@ def _mask_name(
     end = start
     # Who writes a name with a capital stops it at the first word without one.
     capitalised = start < len(read) and written[start][0].isupper()
-    while end < len(read) and read[end] not in ends:
-        if capitalised and not written[end][0].isupper():
+    while end < len(read):
+        if read[end] in _PATRONYMIC and end > start and end + 1 < len(read):
+            # "Fulan bin Sumarno": the father's name is the person's name too (a probe,
+            # 2026-12-01: "bin Sumarno" was left).
+            after = end + 1
+            if read[after] not in ends and (not capitalised or written[after][0].isupper()):
+                end = after + 1
+                continue
+        if read[end] in ends or (capitalised and not written[end][0].isupper()):
             break
         end += 1
     if end == start:
@@ -303,7 +321,12 @@ def _mask_name(
 # "Bu RT", "Ibu Kota") or starts the sentence that follows ("Pak Terima kasih"). Lower-case
 # "pak budi" is not found, nor "PAK BUDI" in a text written in capitals, where the name could
 # not be told from the rest of the sentence.
-_TITLED_WORD = r"[A-Z](?:[a-z]{0,2}\.(?=[^\S\n]+[A-Z])|[a-z'-]+|[A-Z'-]+)"
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff"
+_TITLED_WORD = (
+    rf"[{_UPPER}](?:[a-z]{{0,2}}\.(?=[^\S\n]+[A-Z])|[{_LOWER}'-]+(?:[{_UPPER}][{_LOWER}'-]*)*"
+    rf"|[{_UPPER}'-]+)"
+)
 _TITLE = (
     r"[Bb]apak|[Ii]bu|[Pp]ak|[Bb]u|[Bb]pk|[Bb]p|Mas|[Mm]bak|[Ss]dr|[Ss]audara|[Ss]audari"
     r"|Kang|Akang|Teteh|Abah|Ceu|Mang|Cak"
@@ -315,7 +338,8 @@ _TITLE = (
 _TITLED = re.compile(
     rf"(?=[BbIiPpMmSsKATC])\b({_TITLE})"
     r"((?<=[Bb]pk|[Ss]dr)\.[^\S\n]*|(?<=[Bb]p)\.[^\S\n]*|[^\S\n]+)"
-    rf"({_TITLED_WORD}(?:[^\S\n]+(?!(?:{_TITLE})\b){_TITLED_WORD}){{0,4}})(?!\w)"
+    rf"({_TITLED_WORD}(?:[^\S\n]+(?:bin(?:ti)?[^\S\n]+)?(?!(?:{_TITLE})\b){_TITLED_WORD}){{0,4}})"
+    r"(?!\w)"
 )
 _ROLES = frozenset(
     {
@@ -326,7 +350,7 @@ _ROLES = frozenset(
         "pejabat", "kabid", "kasi", "kasie", "kabag", "sekcam", "sekdes", "seklur", "plt",
         "satpol", "pp", "dewan", "anggota", "staf", "staff", "kapten", "ibu", "bapak", "bpk",
         "pak", "bu", "utama", "pimpinan", "sopir", "supir", "ojek", "kurir", "kasir", "kyai",
-        "kiai", "sekda", "mandor", "tukang", "teknisi",
+        "kiai", "sekda", "mandor", "tukang", "teknisi", "dirut",
     }
 )  # fmt: skip
 # Institutions and places: what follows them is their name, not a person's ("Ibu Staf Dinas
@@ -362,12 +386,17 @@ _introduced = functools.partial(
     _mask_name, skip=_TITLES | _HONORIFICS, ends=_INTRODUCED_ENDS, most_skipped=2
 )
 _GOLD = re.compile(r"(?:toko|harga|emas)\s+$", re.IGNORECASE)
+# A street or an alley named after a person ("Jl. Mas Mansyur", "Jalan Pak Kasih"): a place.
+_STREET = re.compile(r"\b(?:jl|jln|jalan|gg|gang)\.?\s*$", re.IGNORECASE)
 
 
 def _titled(match: re.Match[str], text: str) -> str | None:
-    """A titled name masked (see _mask_name); not "Mas" after "toko", "harga" or "emas", which
-    is gold ("Toko Mas Sinar Jaya")."""
-    if match.group(1) == "Mas" and _GOLD.search(text, max(0, match.start() - 8), match.start()):
+    """A titled name masked (see _mask_name); not after a street's "Jl." ("Jl. Mas Mansyur"), nor
+    "Mas" after "toko", "harga" or "emas", which is gold ("Toko Mas Sinar Jaya")."""
+    before = max(0, match.start() - 8)
+    if _STREET.search(text, before, match.start()):
+        return None
+    if match.group(1) == "Mas" and _GOLD.search(text, before, match.start()):
         return None
     return _mask_name(match, text, skip=_TITLED_SKIP, ends=_TITLED_ENDS, most_skipped=3)
 
@@ -392,6 +421,14 @@ _self_named = functools.partial(
     _mask_name, skip=_TITLES | _HONORIFICS, ends=_INTRODUCED_ENDS | _SENTENCE, most_skipped=2
 )
 
+# What may follow a signature on its line and after it: a full stop or a comma, emoji, and lines
+# of a number or an address already masked ("Budi Santoso 🙏\nHP [TELEPON]"; a probe,
+# 2026-12-01: the name was left).
+_AFTER_SIGNATURE = (
+    r"[^\S\n]*+[.,]?(?:[^\S\n]*+[^\w\s\x00-\x7f])*+"
+    r"(?:\s*+(?i:hp|wa|telp|tlp|kontak|email)?[^\S\n]*+[:.]?[^\S\n]*+\[(?:TELEPON|EMAIL)\]"
+    r"[^\S\n]*+[.,]?)*+\s*+$"
+)
 # A signature: a name alone on the last line, after a closing ("Terima kasih.\nBudi Santoso",
 # "Salam,\nSiti"); capitalised words only, not a role, a place or an institution ("Warga
 # Surabaya", "Ketua RT 05"). 28 such in the 10,064 Surabaya complaints (a helper's count).
@@ -399,7 +436,8 @@ _SIGNED = re.compile(
     r"((?i:terima\s?kasih|terimakasih|trima\s?kasih|makasih|salam|wassalam\w*|hormat\s+kami"
     r"|regards|wr\.?\s?wb\b))"
     r"([^\n]{0,40}+\n\s*+)"
-    r"([A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+)(?=[^\S\n]*[.,]?\s*+$)"
+    r"([A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+)"
+    rf"(?={_AFTER_SIGNATURE})"
 )
 _sign = functools.partial(
     _mask_name, skip=frozenset(), ends=_INTRODUCED_ENDS | _SENTENCE, most_skipped=0
@@ -418,7 +456,7 @@ def _signed(match: re.Match[str], text: str) -> str | None:
 # A last line of one to four capitalised words, looked for in the last 80 characters: 215 of the
 # 10,064 Surabaya complaints end so, where 645 have a line break and a closing word.
 _LAST_LINE = re.compile(
-    r"\n[^\S\n]*+[A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+[^\S\n]*[.,]?\s*$"
+    r"\n[^\S\n]*+[A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+" + _AFTER_SIGNATURE
 )
 
 #: Substrings (of the lower-cased view) without which _NAME, or _TITLED, cannot match.
@@ -607,7 +645,7 @@ def mask_pii(text: str, *, names: bool = True) -> str:
     if "at)" in lowered or "at]" in lowered or "@" in view or " at " in lowered:
         text, view = _substitute(_EMAIL_SPELLED, _placeholder("[EMAIL]"), text, view)
     if _NIK_CANDIDATE.search(view):
-        text, view = _substitute(_NIK, _placeholder("[NIK]"), text, view)
+        text, view = _substitute(_NIK, _nik, text, view)
     # A mobile number holds a run of ten digits and separators: most complaints have none, and
     # this test takes 1 of the phone pattern's 7 us (2026-12-01).
     runs = _RUN_CANDIDATE.search(view) is not None
@@ -623,7 +661,7 @@ def mask_pii(text: str, *, names: bool = True) -> str:
         before = text
         text, view = _substitute(_RUN, _numbers_in_run, text, view)
         if text is not before and _NIK_CANDIDATE.search(view):  # "[TELEPON] 3604 0112 ..."
-            text, view = _substitute(_NIK, _placeholder("[NIK]"), text, view)
+            text, view = _substitute(_NIK, _nik, text, view)
     lowered = view.lower()
     if "nik" in lowered or "kk" in lowered or "ktp" in lowered or "induk" in lowered:
         text, view = _substitute(_LABELLED_NIK, _labelled_nik, text, view)

@@ -233,7 +233,7 @@ def _plots(name: str, report: dict[str, Any], directory: Path) -> Path:
     ax.set_title("accuracy vs coverage")
     ax.legend()
     fig.tight_layout()
-    # A file name a shell takes as it is: "complaint-classifier-1.13.0-recipe-lean.png".
+    # A file name a shell takes as it is: "complaint-classifier-1.14.0-recipe-lean.png".
     path = directory / f"{re.sub(r'[^A-Za-z0-9._]+', '-', name).strip('-')}.png"
     fig.savefig(path, dpi=90)
     plt.close(fig)

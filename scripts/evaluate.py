@@ -1,7 +1,7 @@
 """Evaluate saved models side by side with a plain TF-IDF + LinearSVC and a majority baseline.
 
-    python scripts/evaluate.py models/complaint-classifier/1.13.0 [more models] [--output reports/]
-    python scripts/evaluate.py models/complaint-classifier/1.13.0 --labelled other-city.csv
+    python scripts/evaluate.py models/complaint-classifier/1.14.0 [more models] [--output reports/]
+    python scripts/evaluate.py models/complaint-classifier/1.14.0 --labelled other-city.csv
 
 Gold test (default): a release model was fitted on every gold row, the test months included, so
 scoring it there would score training data; its *recipe* (same code, data, seed, operating

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         help="save the evaluation model (train + validation months) instead of the release",
     )
     parser.add_argument("--name", default=DEFAULT_MODEL, help=f"model name ({DEFAULT_MODEL})")
-    parser.add_argument("--version", required=True, help="version folder to write, e.g. 1.13.0")
+    parser.add_argument("--version", required=True, help="version folder to write, e.g. 1.14.0")
     parser.add_argument("--models", type=Path, default=MODELS, help="models folder (models/)")
     parser.add_argument(
         "--replace",
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     # Checked before minutes of fitting (each failed only when the model was saved, or a
     # published version was silently rewritten).
     if VERSION.fullmatch(args.version) is None:
-        parser.error(f"--version {args.version!r}: numbers and dots, e.g. 1.13.0 (load() skips "
+        parser.error(f"--version {args.version!r}: numbers and dots, e.g. 1.14.0 (load() skips "
                      "other folder names)")  # fmt: skip
     folder = args.models / args.name / args.version
     if args.models.exists() and not args.models.is_dir():

@@ -4,8 +4,8 @@ names, local offices, Sundanese). Too small and too tidy to be a score; a guard 
 regressions on wording that is not Surabaya's. Measured with models 1.4.0 to 1.6.0: category
 accuracy 0.85, all 11 `high` found, urgency accuracy 0.775; with 1.8.0: category 0.875, all 11
 `high` found (9 escalated at once), urgency accuracy 0.85, 3 false `high` (1 escalated); with
-1.9.0, 1.12.0 and 1.13.0: category 0.875, all 11 `high` found (9 escalated), urgency accuracy
-0.80, 4 false `high` (1 escalated)."""
+1.9.0, 1.12.0, 1.13.0 and 1.14.0: category 0.875, all 11 `high` found (9 escalated), urgency
+accuracy 0.80, 4 false `high` (1 escalated)."""
 
 import csv
 from pathlib import Path

@@ -220,6 +220,8 @@ def test_email_formats(email: str) -> None:
         "jam 08.30 - 12.00",
         "RT 08/RW 12",
         "tahun 2023 2024",
+        "tahun 2023 2024 2025 2026",  # four years: 16 digits, but no NIK
+        "2019.2020.2021.2022",
         "2 buah @ Rp.5.000",  # "@" as "each"
         "cc ig @dishub.sby",  # a handle, not an address
         "kode bayar 20812345678901",  # a digit before: not the start of a phone number
@@ -325,6 +327,27 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("saya Budi Santoso, warga RT 3", "saya [NAMA], warga RT 3"),
         ("Saya Siti Aminah selaku Ketua RW 5", "Saya [NAMA] selaku Ketua RW 5"),
         ("sy Andi warga sini", "sy [NAMA] warga sini"),
+        # A third probe, 2026-12-01: a father's name, a hyphen or a capital inside a name, an
+        # accented capital, a signature followed by a number, an address or an emoji.
+        ("nama saya Fulan bin Sumarno warga RT 3", "nama saya [NAMA] warga RT 3"),
+        ("Nama : Siti binti Ahmad", "Nama : [NAMA]"),
+        ("kata Pak Budi bin Ahmad kemarin", "kata Pak [NAMA] kemarin"),
+        ("Bu Siti-Aminah datang", "Bu [NAMA] datang"),
+        ("Kepada Yth. Bapak BudiSantoso", "Kepada Yth. Bapak [NAMA]"),
+        ("Pak Ádi datang terlambat", "Pak [NAMA] datang terlambat"),
+        (
+            "Terima kasih.\nBudi Santoso\nHP 0812-3456-7890",
+            "Terima kasih.\n[NAMA]\nHP [TELEPON]",
+        ),
+        ("Salam,\nSiti Aminah \U0001f64f", "Salam,\n[NAMA] \U0001f64f"),
+        (
+            "Terima kasih\\nBudi.\\nWA: 081234567890\\nbudi@gmail.com",
+            "Terima kasih\\n[NAMA]\\nWA: [TELEPON]\\n[EMAIL]",
+        ),
+        (
+            "Terima kasih\nWarga Serang\nHP 0812 3456 7890",
+            "Terima kasih\nWarga Serang\nHP [TELEPON]",
+        ),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -377,6 +400,12 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "Terima kasih\nBudi Santoso\nlagi rusak",  # not the last line
         "Pak Sopir ugal-ugalan",  # roles after a title (a second probe)
         "Mas Kurir telat",
+        "Pak Dirut PDAM tidak menjawab",
+        # a street or an alley named after a person
+        "Jl. Mas Mansyur rusak",
+        "jalan Pak Kasih berlubang",
+        "Gg. Bu Tinah banjir",
+        "nama saya tidak ada bin",  # "bin" with no name after it
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
