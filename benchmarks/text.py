@@ -100,6 +100,7 @@ def adversarial_texts() -> dict[str, str]:
         "namaku Budi ", "hp 0812\u200e", "telp kantor 0254 12", "Terima kasih\nBudi ", "a\u200e",
         "jalan \u0440\u0443\u0301\u0441\u0441\u043a\u0438\u0439 中文 عربي ०१२ ",  # mixed scripts
         "Pak Ab-Cd-Ef ", "Pak Siti bin Budi bin ", "\nHP [TELEPON] ", "2023 2024 ",  # third probe
+        "jalan rusak \u2764\ufe0f\U0001f64f ", "08.00-12.00 ", "Rp 62.850.000 ", "Pa Teh ",
     ]  # fmt: skip
     return reported | {f"{unit!r} repeated": _filled(unit) for unit in units}
 

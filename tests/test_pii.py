@@ -15,6 +15,8 @@ from tests.fixtures import REPORTED_HOSTILE
         "36-04-01-120385-0001",
         "360401 120385 0001",
         "3604  0112  0385  0001",  # two spaces between the groups
+        "3604 - 0112 - 0385 - 0001",  # spaced dashes or dots (a third probe, 2026-12-01)
+        "3604 . 0112 . 0385 . 0001",
     ],
 )
 def test_nik_formats(nik: str) -> None:
@@ -190,6 +192,7 @@ def test_personal_data_where_the_patterns_did_not_look(text: str, masked: str) -
         "budi.santoso(at)gmail.com",  # spelled out, or cut short (a probe, 2026-12-01)
         "budi [at] gmail [dot] com",
         "budi_s@gmail",
+        "budisantoso(@)gmail.com",
     ],
 )
 def test_email_formats(email: str) -> None:
@@ -222,6 +225,13 @@ def test_email_formats(email: str) -> None:
         "tahun 2023 2024",
         "tahun 2023 2024 2025 2026",  # four years: 16 digits, but no NIK
         "2019.2020.2021.2022",
+        # clock times, money and a tax number (a third probe, 2026-12-01)
+        "Pelayanan buka 08.00-12.00 13.00-15.00",
+        "jam layanan 08.00 - 12.00 / 13.00 - 16.00",
+        "dana desa Rp 62.850.000.000",
+        "APBD Rp. 62.815.000.000,-",
+        "NPWP 08.123.456.7-401.000",
+        "beli gas 3kg@Rp25.000 mahal",  # "@" as "each"
         "2 buah @ Rp.5.000",  # "@" as "each"
         "cc ig @dishub.sby",  # a handle, not an address
         "kode bayar 20812345678901",  # a digit before: not the start of a phone number
@@ -237,6 +247,20 @@ def test_ordinary_numbers_are_not_masked(ordinary: str) -> None:
 def test_several_items_in_one_text() -> None:
     text = "Saya Budi NIK 3604011203850001 HP 081234567890 email budi@contoh.id RT 01/RW 02"
     assert mask_pii(text) == "Saya [NAMA] NIK [NIK] HP [TELEPON] email [EMAIL] RT 01/RW 02"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # A spelled-out address ends at its last dot: ". Sudah" was taken as its domain.
+        ("email budi(at)yahoo.com. Sudah lapor", "email [EMAIL]. Sudah lapor"),
+        # Half an emoji (a lone surrogate, as JSON can spell it) raised UnicodeEncodeError.
+        ("lampu mati \ud83d hp 0812-3456-7890", "lampu mati \ud83d hp [TELEPON]"),
+        ("\ud800", "\ud800"),
+    ],
+)
+def test_what_a_third_probe_found(text: str, masked: str) -> None:
+    assert mask_pii(text) == masked
 
 
 def test_bad_input() -> None:
@@ -327,6 +351,7 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("saya Budi Santoso, warga RT 3", "saya [NAMA], warga RT 3"),
         ("Saya Siti Aminah selaku Ketua RW 5", "Saya [NAMA] selaku Ketua RW 5"),
         ("sy Andi warga sini", "sy [NAMA] warga sini"),
+        ("Saya, Budi Santoso, warga Kel. Cipare", "Saya, [NAMA], warga Kel. Cipare"),
         # A third probe, 2026-12-01: a father's name, a hyphen or a capital inside a name, an
         # accented capital, a signature followed by a number, an address or an emoji.
         ("nama saya Fulan bin Sumarno warga RT 3", "nama saya [NAMA] warga RT 3"),
@@ -348,6 +373,32 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
             "Terima kasih\nWarga Serang\nHP 0812 3456 7890",
             "Terima kasih\nWarga Serang\nHP [TELEPON]",
         ),
+        (
+            "Jalan rusak.\nTerima kasih\nBudi Santoso\nHP/WA: 0812-3456-7890",
+            "Jalan rusak.\nTerima kasih\n[NAMA]\nHP/WA: [TELEPON]",
+        ),
+        (
+            "Lampu mati.\nTerima kasih\nBudi Santoso\nNIK 3604011203850001",
+            "Lampu mati.\nTerima kasih\n[NAMA]\nNIK [NIK]",
+        ),
+        ("Salam,\nBudi Santoso (0812-3456-7890)", "Salam,\n[NAMA] ([TELEPON])"),
+        # Sundanese and Javanese closings, a letter's sign-off
+        ("Jalan rusak.\nHatur nuhun,\nAsep Saepudin", "Jalan rusak.\nHatur nuhun,\n[NAMA]"),
+        ("Jalan rusak.\nMatur nuwun\nSlamet", "Jalan rusak.\nMatur nuwun\n[NAMA]"),
+        ("Jalan rusak.\nTertanda,\nBudi Santoso", "Jalan rusak.\nTertanda,\n[NAMA]"),
+        # form fields of complaint and aid forms
+        ("Nama Terlapor : Budi Santoso", "Nama Terlapor : [NAMA]"),
+        ("Terlapor: Budi Santoso", "Terlapor: [NAMA]"),
+        ("Nama (sesuai KTP) : Budi Santoso", "Nama (sesuai KTP) : [NAMA]"),
+        ("Nama Peserta BPJS : Siti Aminah", "Nama Peserta BPJS : [NAMA]"),
+        ("Nama Ahli Waris : Siti Aminah", "Nama Ahli Waris : [NAMA]"),
+        ("Nama Petugas : Budi", "Nama Petugas : [NAMA]"),
+        ("Nama : Budi Santoso Agama : Islam", "Nama : [NAMA] Agama : Islam"),
+        # Sundanese, Betawi and Javanese titles
+        ("sudah lapor ke Pa Asep di kelurahan", "sudah lapor ke Pa [NAMA] di kelurahan"),
+        ("kata Teh Imas dan Bang Ucok", "kata Teh [NAMA] dan Bang [NAMA]"),
+        ("ditemui Mba Rina dan Neng Euis", "ditemui Mba [NAMA] dan Neng [NAMA]"),
+        ("Sdri. Ani Suryani hadir", "Sdri. [NAMA] hadir"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -406,6 +457,12 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "jalan Pak Kasih berlubang",
         "Gg. Bu Tinah banjir",
         "nama saya tidak ada bin",  # "bin" with no name after it
+        # what happens to a name, not the name (a third probe)
+        "nama saya nggak ada di DTKS",
+        "nama saya dicoret dari daftar",
+        "atas nama seluruh warga",
+        "Pak Kadus tidak mau tanda tangan",  # roles
+        "Bu Wawali datang",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
