@@ -20,6 +20,7 @@ import argparse
 import codecs
 import contextlib
 import csv
+import difflib
 import json
 import os
 import sys
@@ -284,8 +285,40 @@ def _info(args: argparse.Namespace) -> int:
 class OneLineParser(argparse.ArgumentParser):
     """argparse, with a wrong call reported in one ``error:`` line like every other problem."""
 
+    _given: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._given = tuple(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
+        stray = self._stray_options()
+        if stray and message.startswith("the following arguments are required"):
+            # "--verison 1.0" read as a missing --version, never naming the typo (a data
+            # scientist's trial, 2026-12-01).
+            close = difflib.get_close_matches(stray[0], self._option_names(), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            message = f"unrecognized arguments: {' '.join(stray)}{hint}"
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+    def _option_names(self) -> list[str]:
+        return [name for action in self._actions for name in action.option_strings]
+
+    def _stray_options(self) -> list[str]:
+        """The options given that this parser does not know, nor as an abbreviation."""
+        known = self._option_names()
+        stray = []
+        for arg in self._given:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name[:1] != "-" or name.lstrip("-").replace(".", "", 1).isdigit():
+                continue  # a value, or a negative number
+            if not any(option.startswith(name) for option in known):
+                stray.append(name)
+        return stray
 
 
 def _most_workers() -> int:

@@ -87,6 +87,30 @@ def malformed_csv(path: PathLike, line: int, exc: csv.Error) -> DataFileError:
     return DataFileError(f"{path}:{line}: not a readable CSV row: {message}")
 
 
+def checked_rows(
+    path: PathLike, reader: csv.DictReader[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of ``reader`` (a :class:`csv.DictReader` of ``path``), each with the line it
+    starts on; a row with more or fewer fields than the header is a :class:`DataFileError`. (A
+    short row read its missing fields as ``None``, a long one lost the rest without a word: a
+    data scientist's trial, 2026-12-01.)"""
+    width = len(reader.fieldnames or ())
+    last = reader.line_num
+    for row in reader:
+        line, last = last + 1, reader.line_num
+        extra: list[str] | None = row.pop(None, None)  # type: ignore[assignment]
+        if extra is not None:
+            raise DataFileError(
+                f"{path}:{line}: {width + len(extra)} fields, the header has {width}"
+            )
+        if None in row.values():
+            fields = sum(value is not None for value in row.values())
+            raise DataFileError(
+                f"{path}:{line}: {fields} fields, the header has {width} (a quote never closed?)"
+            )
+        yield line, row
+
+
 def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
     reader = None
     try:
@@ -97,7 +121,7 @@ def _read_csv(path: PathLike, required: Iterable[str]) -> list[dict[str, str]]:
             missing = set(required) - set(reader.fieldnames or ())
             if missing:
                 raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
-            return list(reader)
+            return [row for _, row in checked_rows(path, reader)]
     except FileNotFoundError:
         raise DataFileError(f"data file not found: {path}") from None
     except UnicodeDecodeError as exc:

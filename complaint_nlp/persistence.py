@@ -23,9 +23,11 @@ import dataclasses
 import json
 import logging
 import math
+import os
 import platform
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from importlib import metadata as importlib_metadata
@@ -103,10 +105,29 @@ def save(
     metadata: dict[str, Any],
     card: str,
 ) -> Path:
-    """Write the model, its metadata (completed with hash, labels and versions) and its card."""
+    """Write the model, its metadata (completed with hash, labels and versions) and its card.
+
+    The files are written into a scratch folder beside ``directory`` and moved in once all are
+    written, the metadata last: a save stopped half-way (Ctrl-C while the 22 MB model.joblib
+    was written left it cut short, a data scientist's trial, 2026-12-01) leaves no partial
+    file, and a folder without its metadata is an unfinished one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        _write(classifier, scratch, metadata=metadata, card=card)
+        written = sorted(path.name for path in scratch.iterdir() if path.name != METADATA_FILE)
+        for name in [*written, METADATA_FILE]:
+            os.replace(scratch / name, directory / name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return directory
+
+
+def _write(
+    classifier: ComplaintClassifier, directory: Path, *, metadata: dict[str, Any], card: str
+) -> None:
     import joblib
 
-    directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / MODEL_FILE
     # The same model pickles to the same bytes, so that a published version's model.joblib can
     # be rebuilt and checked against its hash (scripts/train.py --replace): a vectoriser keeps
@@ -149,7 +170,6 @@ def save(
     }
     (directory / METADATA_FILE).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
     (directory / CARD_FILE).write_text(card)
-    return directory
 
 
 def add_rebuilt_model_file(
@@ -167,8 +187,8 @@ def add_rebuilt_model_file(
         fresh = json.loads((rebuilt / METADATA_FILE).read_text(encoding="utf-8"))
         hashes = ((INFERENCE_FILE, "inference_sha256"), (MODEL_FILE, "model_sha256"))
         differ = [name for name, key in hashes if fresh.get(key) != published.get(key)]
-        if not differ:
-            shutil.copy2(rebuilt / MODEL_FILE, folder / MODEL_FILE)
+        if not differ:  # moved in whole: a stopped copy would leave a cut-short file
+            os.replace(rebuilt / MODEL_FILE, folder / MODEL_FILE)
         return differ
     finally:
         shutil.rmtree(rebuilt, ignore_errors=True)

@@ -181,9 +181,17 @@ _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 # number even one digit short or long, with a letter typed for a digit ("3578O1...") or split
 # by slashes ("3604/0112/0385/0001"): in the 10,064 Surabaya complaints six such were left
 # readable (2026-12-01).
+# A person's relatives, as they stand before a name or a number ("nama ibu saya", "NIK anak
+# saya").
+_RELATIVES = r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua"
+# A third probe (2026-12-01): "NIK saya: ...", "NIK nya ...", "NIK anak saya ...", "NIK
+# pemohon : ...", "NIK (KTP): ...", "No. Kartu Keluarga: ...".
 _LABELLED_NIK = re.compile(
-    r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|nomor\s+induk\s+kependudukan)\b"
-    r"\s*+(?:saya\s++|sy\s++)?(?:[:.=]|no\.?|nomor)?\s*+"
+    r"(?i)\b(?:nik|no\.?\s?ktp|ktp|no\.?\s?kk|kk|(?:no\.?|nomor)\s*+kartu\s++keluarga"
+    r"|(?:no\.?|nomor)\s*+induk\s++kependudukan)(?:\s?nya)?\b"
+    r"(?:\s*+\(\s*+e?-?(?:ktp|kk)\s*+\))?"
+    rf"(?:\s++(?:{_RELATIVES}|pemohon|pelapor|almarhum|almarhumah|alm)\b\.?)?"
+    r"\s*+(?:(?:saya|sy)\b\s*+)?(?:[:.=]|no\.?|nomor)?\s*+"
     r"((?:[\dOoIil](?:[ .\-/_,]| ?/ ?)?){11,17}(?:\d|[OoIil](?!\w)))(?![ .\-/_,]?\d)"
 )
 # A phone label ("hp", "WA", "Telp/WA :", "telp kantor").
@@ -237,7 +245,6 @@ _NAME_WORD = (
     r"[^\W\d_](?:\w{0,2}\.(?=[^\S\n]*[^\W\d_])|[\w'-]*)"
 )
 _NAME_GAP = r"(?:(?<=\.)[^\S\n]*|[^\S\n]+)"
-_RELATIVES = r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua"
 # Form fields that hold a person's name ("Nama Pemohon :", "Pelapor :").
 _PERSON_FIELDS = (
     r"lengkap|pelapor|pasien|siswa|murid|korban|pemilik|pengadu|pemohon|pelanggan|kader"
@@ -717,7 +724,13 @@ def mask_pii(text: str, *, names: bool = True) -> str:
         if text is not before and _NIK_CANDIDATE.search(view):  # "[TELEPON] 3604 0112 ..."
             text, view = _substitute(_NIK, _nik, text, view)
     lowered = view.lower()
-    if "nik" in lowered or "kk" in lowered or "ktp" in lowered or "induk" in lowered:
+    if (
+        "nik" in lowered
+        or "kk" in lowered
+        or "ktp" in lowered
+        or "induk" in lowered
+        or "keluarga" in lowered
+    ):
         text, view = _substitute(_LABELLED_NIK, _labelled_nik, text, view)
         lowered = view.lower()
     if not names:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _cli import arguments, run, writable
 from _paths import AGENCY_MAP, ANNOTATIONS, COMPLAINTS, PROCESSED, TOPIC_MAP
 
-from complaint_nlp.dataset import build_dataset, write_dataset
+from complaint_nlp.dataset import build_dataset, file_sha256, write_dataset
 from complaint_nlp.exceptions import InvalidInputError
 
 #: The most months --test-months or --validation-months may hold (ten years).
@@ -78,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         feedback=args.feedback, test_months=args.test_months,
         validation_months=args.validation_months,
     )  # fmt: skip
+    if stats.annotated == 0 and stats.feedback == 0:
+        # A table without gold labels was written, and train.py then blamed --test-months (a
+        # data scientist's trial, 2026-12-01).
+        raise InvalidInputError(
+            f"no id of {args.annotations} matches a complaint id of {args.complaints}: the "
+            "table would have no gold labels"
+        )
     empty = [
         split
         for split in ("train", "validation", "test")
@@ -91,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     write_dataset(records, args.output)
     print(json.dumps(stats.__dict__, indent=2))
-    print(f"wrote {len(records)} complaints to {args.output}", file=sys.stderr)
+    print(f"wrote {len(records)} complaints to {args.output} (sha256 {file_sha256(args.output)}, "
+          "the data.sha256 a model fitted on it records)", file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _cli import arguments, run, writable
 from _paths import PROCESSED, REPORTS
 
-from complaint_nlp.dataset import Record, malformed_csv, read_dataset
+from complaint_nlp.dataset import Record, checked_rows, malformed_csv, read_dataset
 from complaint_nlp.evaluation import evaluate
 from complaint_nlp.exceptions import ComplaintNLPError, DataFileError
 from complaint_nlp.labels import CATEGORIES, UNITS, URGENCIES
@@ -59,7 +59,7 @@ def _labelled_rows(path: Path, reader: csv.DictReader[str]) -> list[Record]:
     if missing:
         raise DataFileError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
     out = []
-    for line, row in enumerate(reader, start=2):
+    for line, row in checked_rows(path, reader):
         for column, allowed in (("category", CATEGORIES), ("urgency", URGENCIES)):
             if row[column] not in allowed:
                 raise DataFileError(
@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     writable(parser, "--output", args.output)
     labelled = None
     if args.labelled is not None:  # the caller's own file is checked first
+        if args.labelled.is_dir():
+            parser.error(f"--labelled {args.labelled} is a folder; give a CSV file")
         if not args.labelled.is_file():
             parser.error(f"{args.labelled} not found")
         labelled = read_labelled(args.labelled)
@@ -128,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     if labelled is not None:
         seen = [dataclasses.replace(r, split="train") for r in records]
         records = seen + labelled
+    # Every model is loaded before any is refitted: a mistyped second path was found only after
+    # the first model's minute of fitting (a data scientist's trial, 2026-12-01).
+    classifiers = [load(path) for path in args.models]  # a bad folder: one error line (run)
     reports = {}
-    for path in args.models:
-        classifier = load(path)  # a bad folder: one error line (run)
+    for classifier in classifiers:
         meta = classifier.metadata
         name = f"{meta['name']} {meta['version']}"
         if args.labelled is None and meta.get("fitted_on", {}).get("release"):
@@ -156,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     written = write_report(reports, args.output, scope=scope)
     print(markdown_report(reports, scope=scope))
+    if labelled is not None:
+        absent = [c for c in CATEGORIES if c not in {r.category for r in labelled}]
+        if absent:  # their F1 is 0 and pulls macro-F1 down
+            print(f"note: {args.labelled.name} has no complaint of category "
+                  f"{', '.join(absent)}; macro-F1 counts their F1 as 0, so read accuracy and "
+                  "the per-class F1 instead", file=sys.stderr)  # fmt: skip
     print("wrote " + ", ".join(str(p) for p in written), file=sys.stderr)
     return 0
 

@@ -18,7 +18,7 @@ from playwright.sync_api import Request, ViewportSize, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _cli import arguments, run
+from _cli import arguments, run, writable
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,8 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("png", type=Path, help="where to save the first page")
     parser.add_argument("--pdf", type=Path, help="also print the whole page on A4 to this file")
     args = parser.parse_args(argv)
+    if args.page.is_dir():
+        parser.error(f"{args.page} is a folder: give the report's index.html")
     if not args.page.is_file():
         parser.error(f"{args.page} not found: run complaint-nlp report first")
+    # Checked before the browser starts: a folder or a .txt was Playwright's traceback
+    # ("unsupported mime type") (a data scientist's trial, 2026-12-01).
+    for option, path, suffix in (("png", args.png, ".png"), ("--pdf", args.pdf, ".pdf")):
+        if path is None:
+            continue
+        if path.is_dir() or path.suffix.lower() != suffix:
+            parser.error(f"{option} {path}: give a file name ending in {suffix}")
+        writable(parser, option, path)
     url = args.page.resolve().as_uri()
     problems: list[str] = []
 

@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--models {args.models} is not a folder")
     writable(parser, "--models", folder)
     if folder.exists() and not args.replace:
+        if not (folder / METADATA_FILE).is_file():
+            parser.error(f"{folder} exists but holds no finished version (no {METADATA_FILE}: "
+                         "a run stopped while saving?): --replace writes over it")  # fmt: skip
         parser.error(f"{folder} exists: a published version's files never change; choose a new "
                      "--version (or --replace to rebuild its model.joblib)")  # fmt: skip
     if not args.data.is_file():
@@ -122,10 +125,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--{name.replace('_', '-')} must be in (0, 1]")
     if args.blocks < 1:
         parser.error("--blocks must be >= 1")
+    if not 0 <= args.seed < 2**32:  # NumPy's range; found after the first fitting
+        parser.error("--seed must be 0 to 4294967295")
     records = read_dataset(args.data)
     if not gold_test(records):
         parser.error(f"{args.data} has no annotated complaints in its test months: rebuild it "
-                     "with scripts/build_dataset.py (--test-months >= 1)")  # fmt: skip
+                     "with scripts/build_dataset.py, whose summary counts them (\"annotated\"; "
+                     "--annotations, --test-months)")  # fmt: skip
     config = TrainingConfig(
         args.backend,
         args.seed,
@@ -137,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     if published is not None:  # the recorded recipe, whatever the options say
         config = TrainingConfig(**published["config"])
         args.no_release = "evaluation_model" not in published
+        print(f"--replace on the published {folder}: its recorded recipe {published['config']} "
+              "is refitted; other options are not used", file=sys.stderr)  # fmt: skip
 
     def progress(message: str) -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {message}", file=sys.stderr, flush=True)

@@ -405,3 +405,31 @@ def test_report_examples_cannot_be_negative(tmp_path: Path) -> None:
     result = run("report", str(tmp_path / "x.csv"), "-o", str(tmp_path / "r"), "--examples", "-1")
     assert result.returncode == 2
     assert "at least 0" in one_error(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # A typo in a required option read as that option missing, never naming the typo.
+        (["--verison", "1.0"], "unrecognized arguments: --verison (did you mean --version?)"),
+        (["--zzz=1"], "unrecognized arguments: --zzz"),
+        # An abbreviation argparse takes, or a negative number, is no typo.
+        (["--vers", "1.0", "--seed", "-1"], None),
+        ([], "the following arguments are required: --version"),
+    ],
+)
+def test_a_mistyped_option_is_named(
+    argv: list[str], message: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from complaint_nlp.cli import OneLineParser
+
+    parser = OneLineParser(prog="train.py")
+    parser.add_argument("--version", required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    if message is None:
+        assert parser.parse_args(argv).version == "1.0"
+        return
+    with pytest.raises(SystemExit) as stopped:
+        parser.parse_args(argv)
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err == f"error: {message} (see train.py --help)\n"

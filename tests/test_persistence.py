@@ -233,3 +233,25 @@ def test_custom_word_lists_are_saved_inside_the_model(records: list[Any], tmp_pa
     assert meta["text_pipeline"]["slang_path"] == "my_slang.tsv"
     loaded = complaint_nlp.load(folder)
     assert loaded.reader.preprocessor.transform_one("jln rusak") == "jalan rusak"
+
+
+def test_a_save_stopped_half_way_leaves_no_partial_file(
+    trained: ComplaintClassifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C while the model file was written left it cut short in the version folder, which
+    # the next run called a published version (a data scientist's trial, 2026-12-01).
+    import joblib
+
+    def stopped(value: object, filename: Path, **kwargs: object) -> None:
+        Path(filename).write_bytes(b"half a model")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(joblib, "dump", stopped)
+    folder = tmp_path / "m" / "1.0.0"
+    with pytest.raises(KeyboardInterrupt):
+        _save(trained, folder)
+    assert list(folder.iterdir()) == []
+    assert [p.name for p in folder.parent.iterdir()] == ["1.0.0"]  # no scratch folder left
+    monkeypatch.undo()
+    _save(trained, folder)  # the same folder takes a whole save afterwards
+    assert complaint_nlp.load(folder).classify_batch(TEXTS) == trained.classify_batch(TEXTS)

@@ -257,6 +257,13 @@ def test_several_items_in_one_text() -> None:
         # Half an emoji (a lone surrogate, as JSON can spell it) raised UnicodeEncodeError.
         ("lampu mati \ud83d hp 0812-3456-7890", "lampu mati \ud83d hp [TELEPON]"),
         ("\ud800", "\ud800"),
+        # a NIK one digit short after more kinds of label
+        ("NIK saya: 360401120385001", "NIK saya: [NIK]"),
+        ("NIK anak saya 360401120385001", "NIK anak saya [NIK]"),
+        ("NIK pemohon : 360401120385001", "NIK pemohon : [NIK]"),
+        ("NIK (KTP): 360401120385001", "NIK (KTP): [NIK]"),
+        ("No. Kartu Keluarga: 360401120385001", "No. Kartu Keluarga: [NIK]"),
+        ("NIK ibu saya sudah benar", "NIK ibu saya sudah benar"),
     ],
 )
 def test_what_a_third_probe_found(text: str, masked: str) -> None:

@@ -130,6 +130,15 @@ def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
     )
     published = tmp / "models" / "complaint-classifier" / "1.0.0"
     published.mkdir(parents=True)
+    (published / "metadata.json").write_text("{}")
+    (tmp / "models" / "complaint-classifier" / "1.0.1").mkdir()  # a save that was stopped
+    header = ["text", "category", "urgency"]
+    long_row = write_csv(tmp / "long.csv", header, [["jalan rusak", "infrastructure", "low", "x"]])
+    short_row = write_csv(tmp / "short.csv", header, [["jalan rusak", "infrastructure"]])
+    nomatch = write_csv(tmp / "nomatch.csv", ["id", "category", "urgency"],
+                        [["no-such-id", "infrastructure", "low"]])  # fmt: skip
+    page = tmp / "index.html"
+    page.write_text("<html></html>")
     return [
         ("build_dataset.py", ["--complaints", str(tmp / "none.csv")], "data file not found"),
         ("build_dataset.py", ["--complaints", str(tmp)], "is a directory"),
@@ -144,6 +153,25 @@ def _bad_runs(tmp: Path) -> list[tuple[str, list[str], str]]:
         ("train.py", ["--version", "banana"], "numbers and dots"),
         ("train.py", ["--version", "1.0.0", "--models", str(tmp / "models")], "never change"),
         ("train.py", ["--version", "1.0.1", "--models", str(empty)], "is not a folder"),
+        # a data scientist's trial, 2026-12-01: a stopped save read as a published version, a
+        # traceback after the first fitting, a typo never named, a second model path found
+        # bad only after the first one's fitting, rows of the wrong width read as None
+        ("train.py", ["--version", "1.0.1", "--models", str(tmp / "models")],
+         "holds no finished version"),
+        ("train.py", ["--version", "1.0.2", "--seed", "-1", "--models", str(tmp)],
+         "--seed must be 0 to"),
+        ("train.py", ["--verison", "1.0.2"], "unrecognized arguments: --verison (did you mean"),
+        ("evaluate.py", ["models/complaint-classifier", str(tmp / "no-model")], "no model"),
+        ("evaluate.py", ["models/complaint-classifier", "--labelled", str(tmp)], "is a folder"),
+        ("evaluate.py", ["models/complaint-classifier", "--labelled", str(long_row)],
+         "long.csv:2: 4 fields, the header has 3"),
+        ("evaluate.py", ["models/complaint-classifier", "--labelled", str(short_row)],
+         "short.csv:2: 2 fields, the header has 3 (a quote never closed?)"),
+        ("build_dataset.py", ["--annotations", str(nomatch), "--output", str(tmp / "x.csv")],
+         "matches a complaint id"),
+        ("screenshot_report.py", [str(page), str(tmp)], "give a file name ending in .png"),
+        ("screenshot_report.py", [str(page), str(tmp / "p.txt")], "ending in .png"),
+        ("screenshot_report.py", [str(tmp), str(tmp / "p.png")], "is a folder"),
         ("train.py", ["--version", "1.0.1", "--models", str(tmp), "--data", str(wrong)],
          "missing column(s) category"),
         ("evaluate.py", ["models/complaint-classifier", "--output", str(empty)], "is a file"),
