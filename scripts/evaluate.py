@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.labelled.is_file():
             parser.error(f"{args.labelled} not found")
         labelled = read_labelled(args.labelled)
+    # Every model is loaded before any is refitted: a mistyped second path was found only after
+    # the first model's minute of fitting (a data scientist's trial, 2026-12-01).
+    classifiers = [load(path) for path in args.models]  # a bad folder: one error line (run)
     if not args.data.is_file():
         parser.error(
             f"{args.data} not found: run scripts/build_dataset.py first (the baselines are "
@@ -130,9 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     if labelled is not None:
         seen = [dataclasses.replace(r, split="train") for r in records]
         records = seen + labelled
-    # Every model is loaded before any is refitted: a mistyped second path was found only after
-    # the first model's minute of fitting (a data scientist's trial, 2026-12-01).
-    classifiers = [load(path) for path in args.models]  # a bad folder: one error line (run)
     reports = {}
     for classifier in classifiers:
         meta = classifier.metadata

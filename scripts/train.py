@@ -101,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     if VERSION.fullmatch(args.version) is None:
         parser.error(f"--version {args.version!r}: numbers and dots, e.g. 1.14.0 (load() skips "
                      "other folder names)")  # fmt: skip
+    for name in ("high_recall", "escalate_precision", "review_coverage"):
+        if not 0.0 < getattr(args, name) <= 1.0:
+            parser.error(f"--{name.replace('_', '-')} must be in (0, 1]")
+    if args.blocks < 1:
+        parser.error("--blocks must be >= 1")
+    if not 0 <= args.seed < 2**32:  # NumPy's range; found after the first fitting
+        parser.error("--seed must be 0 to 4294967295")
     folder = args.models / args.name / args.version
     if args.models.exists() and not args.models.is_dir():
         parser.error(f"--models {args.models} is not a folder")
@@ -120,13 +127,6 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{folder} was fitted on another table (sha256 {recorded[:12]}..., "
                          f"{args.data} has {file_sha256(args.data)[:12]}...): a published "
                          "version's files never change; choose a new --version")  # fmt: skip
-    for name in ("high_recall", "escalate_precision", "review_coverage"):
-        if not 0.0 < getattr(args, name) <= 1.0:
-            parser.error(f"--{name.replace('_', '-')} must be in (0, 1]")
-    if args.blocks < 1:
-        parser.error("--blocks must be >= 1")
-    if not 0 <= args.seed < 2**32:  # NumPy's range; found after the first fitting
-        parser.error("--seed must be 0 to 4294967295")
     records = read_dataset(args.data)
     if not gold_test(records):
         parser.error(f"{args.data} has no annotated complaints in its test months: rebuild it "
