@@ -183,7 +183,10 @@ _NIK_CANDIDATE = re.compile(r"\d[\d .\-]{14,}\d")
 # readable (2026-12-01).
 # A person's relatives, as they stand before a name or a number ("nama ibu saya", "NIK anak
 # saya").
-_RELATIVES = r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua"
+_RELATIVES = (
+    r"ibu|ayah|bapak|anak|suami|istri|adik|kakak|ortu|orang\s?tua|mertua|menantu|cucu|keponakan"
+    r"|paman|bibi|nenek|kakek"
+)
 # A third probe (2026-12-01): "NIK saya: ...", "NIK nya ...", "NIK anak saya ...", "NIK
 # pemohon : ...", "NIK (KTP): ...", "No. Kartu Keluarga: ...".
 _LABELLED_NIK = re.compile(
@@ -241,7 +244,7 @@ _PHONE = re.compile(
 # dan nama istri saya Siti": the first name's words had taken the second introducer). Words
 # are apart by spaces on one line, or by an initial's dot.
 _NAME_WORD = (
-    r"(?!a\s?[./]\s?n\b|(?:nama|namanya|namaku|bernama)\b|(?:atas|dengan)\s+nama\b)"
+    r"(?!a\s?[./]\s?n\b|(?:nama|namanya|namaku|bernama)\b|(?:atas|dengan|dgn)\s+(?:nama|nm)\b)"
     r"[^\W\d_](?:\w{0,2}\.(?=[^\S\n]*[^\W\d_])|[\w'-]*)"
 )
 _NAME_GAP = r"(?:(?<=\.)[^\S\n]*|[^\S\n]+)"
@@ -259,10 +262,11 @@ _PERSON_FIELDS = (
 # quote or a bracket, and up to five words (a title and an honorific may lead); the name stops
 # at punctuation, at a line break or at a word that starts the rest of the sentence.
 _NAME = re.compile(
-    rf"(?i)\b(nama\s+(?:lengkap\s+)?(?:(?:{_RELATIVES})\s+)?(?:saya|sy|kami)\b(?:\s+adalah\b)?"
+    rf"(?i)\b(nama\s+(?:(?:lengkap|panggilan|asli)\s+)?(?:(?:{_RELATIVES})\s+)?"
+    r"(?:saya|sy|kami|aku|gue|gw)\b(?:\s+adalah\b)?"
     rf"|nama(?:\s+(?:{_PERSON_FIELDS}))?\s*:|(?:pelapor|pemohon|pengadu|terlapor)\s*:"
-    rf"|(?:atas|dengan)\s+nama(?:\s+(?:(?:{_RELATIVES})\s+)?(?:saya|sy)\b)?"
-    r"|a\.\s?n\b\.?|a/n\b\.?|an\.(?=\s?(?-i:[A-Z]))|bernama|nama(?:nya|ku)(?=\s*[:,]?\s*(?-i:[A-Z]))"
+    rf"|(?:atas|dengan|dgn)\s+(?:nama|nm\b)(?:\s+(?:(?:{_RELATIVES})\s+)?(?:saya|sy)\b)?"
+    r"|a\.\s?n\b\.?|a/n\b\.?|(?<![^\s(\[])an\.(?=\s?(?-i:[A-Z]))|bernama|nama(?:nya|ku)(?=\s*[:,]?\s*(?-i:[A-Z]))"
     r"|hormat\s+(?:saya|kami)\b(?=\s*,?\s*(?-i:[A-Z])))"
     rf"(\s*+[:,\-]?\s*+[\"'\u201c\u2018(]?)({_NAME_WORD}(?:{_NAME_GAP}{_NAME_WORD}){{0,4}})"
 )
@@ -478,7 +482,7 @@ _SIGNED = re.compile(
     r"|regards|wr\.?\s?wb\b|hatur\s+nuhun|matur\s+nuwun|thanks|thank\s+you|trims|tks\b"
     r"|tertanda|ttd\b|yang\s+melaporkan|pelapor\s*,))"
     r"([^\n]{0,40}+\n\s*+)"
-    r"([A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+)"
+    r"([A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]*+){0,3}+)"
     rf"(?={_AFTER_SIGNATURE})"
 )
 _sign = functools.partial(
@@ -498,12 +502,13 @@ def _signed(match: re.Match[str], text: str) -> str | None:
 # A last line of one to four capitalised words, looked for in the last 80 characters: 215 of the
 # 10,064 Surabaya complaints end so, where 645 have a line break and a closing word.
 _LAST_LINE = re.compile(
-    r"\n[^\S\n]*+[A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]++){0,3}+" + _AFTER_SIGNATURE
+    r"\n[^\S\n]*+[A-Z][a-z'.-]++(?:[^\S\n]++[A-Z][a-z'.-]*+){0,3}+" + _AFTER_SIGNATURE
 )
 
 #: Substrings (of the lower-cased view) without which _NAME, or _TITLED, cannot match.
 _NAME_HINTS = (
-    "nama", "a.n", "a. n", "a/n", " an.", "pelapor", "pemohon", "pengadu", "terlapor", "hormat",
+    "nama", "a.n", "a. n", "a/n", "an.", "pelapor", "pemohon", "pengadu", "terlapor", "hormat",
+    " nm",
 )  # fmt: skip
 _TITLE_HINTS = (
     "pa", "bu", "bp", "mas", "mba", "sdr", "saudar", "kang", "teh", "abah", "ceu", "mang", "cak",

@@ -406,6 +406,14 @@ def test_masking_never_raises_and_is_stable(text: str) -> None:
         ("kata Teh Imas dan Bang Ucok", "kata Teh [NAMA] dan Bang [NAMA]"),
         ("ditemui Mba Rina dan Neng Euis", "ditemui Mba [NAMA] dan Neng [NAMA]"),
         ("Sdri. Ani Suryani hadir", "Sdri. [NAMA] hadir"),
+        # introducers: at the text's start, shortened, in slang, of more relatives
+        ("An. Budi Santoso sudah daftar", "An. [NAMA] sudah daftar"),
+        ("rumah dgn nama Budi Santoso", "rumah dgn nama [NAMA]"),
+        ("KTP atas nm Budi Santoso", "KTP atas nm [NAMA]"),
+        ("Nama gue Budi, warga sini", "Nama gue [NAMA], warga sini"),
+        ("nama mertua saya Siti Aminah", "nama mertua saya [NAMA]"),
+        ("nama panggilan saya Ujang", "nama panggilan saya [NAMA]"),
+        ("Jalan rusak.\nTerima kasih\nBudi S", "Jalan rusak.\nTerima kasih\n[NAMA]"),
     ],
 )
 def test_introduced_names_are_masked(text: str, masked: str) -> None:
@@ -470,6 +478,8 @@ def test_introduced_names_are_masked(text: str, masked: str) -> None:
         "atas nama seluruh warga",
         "Pak Kadus tidak mau tanda tangan",  # roles
         "Bu Wawali datang",
+        "hafal Juz Al-Qur'an. Semoga lancar",  # "an." inside a word
+        "atas nmr 5",
     ],
 )
 def test_no_name_no_mask(text: str) -> None:
